@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+import { generateCommand } from './generate-command.js';
+import { replayCommand } from './replay-command.js';
+
+/** The `loginguard` command. Each subcommand lives in its own file and returns a commander Command. */
+const program = new Command('loginguard')
+  .description('Real-time detection of anomalous and malicious logins.')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+program.addCommand(generateCommand());
+program.addCommand(replayCommand());
+
+await program.parseAsync(process.argv);
