@@ -1,0 +1,78 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+/**
+ * Everything that tunes scoring and decisions, with the defaults of the embedded deployment.
+ * docs/detectors.md explains each value and where the default comes from.
+ */
+export const ScoringConfigSchema = Type.Object({
+  policy: Type.Object({
+    /** riskScore at or above which a login is challenged (step-up / MFA). */
+    challengeThreshold: Type.Number({ minimum: 0, maximum: 1, default: 0.5 }),
+    /** riskScore at or above which a login is denied. */
+    denyThreshold: Type.Number({ minimum: 0, maximum: 1, default: 0.85 }),
+    /** Below this a login is `low` risk; between it and challengeThreshold, `medium`. */
+    mediumThreshold: Type.Number({ minimum: 0, maximum: 1, default: 0.3 }),
+  }),
+  lockout: Type.Object({
+    enabled: Type.Boolean({ default: true }),
+    /** Failures for one user within `fastWindowMin` that lock the account (Auth0 and Okta: 10). */
+    fastFailures: Type.Integer({ minimum: 1, default: 10 }),
+    fastWindowMin: Type.Number({ exclusiveMinimum: 0, default: 15 }),
+    /** Failures for one user within `slowWindowHours` that lock it too (low-and-slow guessing). */
+    slowFailures: Type.Integer({ minimum: 1, default: 20 }),
+    slowWindowHours: Type.Number({ exclusiveMinimum: 0, default: 24 }),
+    /** First lock duration; each further lock multiplies it (Keycloak-style progressive wait). */
+    baseDurationMin: Type.Number({ exclusiveMinimum: 0, default: 5 }),
+    multiplier: Type.Number({ minimum: 1, default: 2 }),
+    maxDurationMin: Type.Number({ exclusiveMinimum: 0, default: 60 }),
+    /** After this long without a lock, the back-off starts again from the base duration (Keycloak: 12 h). */
+    resetAfterHours: Type.Number({ exclusiveMinimum: 0, default: 12 }),
+  }),
+  baseline: Type.Object({
+    /** Half-life of habits: a device or place not seen for this long counts half as much. */
+    halfLifeDays: Type.Number({ exclusiveMinimum: 0, default: 45 }),
+    /** Learned logins before novelty counts fully; below it novelty signals are damped. */
+    learningLogins: Type.Integer({ minimum: 0, default: 10 }),
+    /** Decayed weight above which a device, place or network is "known". */
+    knownWeight: Type.Number({ exclusiveMinimum: 0, default: 0.2 }),
+  }),
+  travel: Type.Object({
+    /** Implied ground speed (after subtracting location uncertainty) above which travel is impossible. */
+    maxSpeedKmh: Type.Number({ exclusiveMinimum: 0, default: 1000 }),
+    /** Distances shorter than this (after uncertainty) never alarm. */
+    minDistanceKm: Type.Number({ minimum: 0, default: 500 }),
+    /** Extra uncertainty for mobile networks, whose addresses geolocate to the carrier's hub. */
+    mobileExtraKm: Type.Number({ minimum: 0, default: 200 }),
+  }),
+  hours: Type.Object({
+    /** Learned logins before the hour habit is trusted. */
+    minLogins: Type.Integer({ minimum: 0, default: 15 }),
+    /** An hour whose smoothed share of the user's logins is below this fraction of a uniform share is unusual. */
+    rareShare: Type.Number({ exclusiveMinimum: 0, default: 0.15 }),
+  }),
+  bruteForce: Type.Object({
+    /** Failures for one user in the fast window at which the signal starts. */
+    fastStart: Type.Integer({ minimum: 1, default: 6 }),
+    /** Failures for one user in the slow window at which the signal starts. */
+    slowStart: Type.Integer({ minimum: 1, default: 10 }),
+  }),
+  spray: Type.Object({
+    windowMin: Type.Number({ exclusiveMinimum: 0, default: 60 }),
+    /** Distinct users with failures from one IP within the window at which spray starts. */
+    minUsers: Type.Integer({ minimum: 2, default: 6 }),
+    /** Share of failed attempts from the IP needed (an office NAT mostly succeeds). */
+    minFailureRatio: Type.Number({ minimum: 0, maximum: 1, default: 0.6 }),
+  }),
+  stuffing: Type.Object({
+    windowMin: Type.Number({ exclusiveMinimum: 0, default: 60 }),
+    /** Distinct users with failures sharing one client fingerprint or IP within the window. */
+    minUsers: Type.Integer({ minimum: 2, default: 3 }),
+    minFailureRatio: Type.Number({ minimum: 0, maximum: 1, default: 0.8 }),
+  }),
+  behavior: Type.Object({
+    /** behavioralScore below which it counts as a signal (1 = typical). */
+    lowScore: Type.Number({ minimum: 0, maximum: 1, default: 0.35 }),
+  }),
+});
+
+export type ScoringConfig = Static<typeof ScoringConfigSchema>;

@@ -1,0 +1,84 @@
+/**
+ * A user's baseline (UEBA): what their own logins look like. Plain JSON so any store can keep
+ * it; bounded (at most {@link PROFILE_LIMITS} entries per habit, 168 hour buckets): under
+ * 6 KB encoded at its largest (`encodeProfile`; test/profile/user-profile.test.ts measures it).
+ */
+export interface HabitEntry {
+  /** Decayed weight as of `t`. */
+  w: number;
+  /** Last time seen (epoch ms). */
+  t: number;
+  /** First time seen (epoch ms). */
+  f: number;
+}
+
+export interface PlaceEntry extends HabitEntry {
+  lat?: number;
+  lon?: number;
+}
+
+export interface LastLogin {
+  t: number;
+  country: string;
+  city?: string;
+  lat?: number;
+  lon?: number;
+  accuracyKm: number;
+}
+
+export interface UserProfile {
+  v: 1;
+  /** First and last event seen for the user (epoch ms). */
+  firstSeen: number;
+  lastSeen: number;
+  /** Logins the baseline has learned from (allowed, or challenged then confirmed). */
+  learned: number;
+  devices: Record<string, HabitEntry & { label: string }>;
+  countries: Record<string, HabitEntry>;
+  /** Keyed `CC/City`. */
+  cities: Record<string, PlaceEntry>;
+  /** Keyed `AS<number>`, or `net:<type>` when the ASN is unknown. */
+  networks: Record<string, HabitEntry>;
+  timezones: Record<string, HabitEntry>;
+  /** Hour-of-week weights (Monday 00:00 = 0) in the user's home time zone, decayed as of `hoursT`. */
+  hours: number[];
+  hoursT: number;
+  /** Running mean and variance of log(session seconds). */
+  session?: { mean: number; variance: number; n: number };
+  /** How often this user's learned logins brought something new (moving averages, 0..1). */
+  novelty: { device: number; country: number; network: number };
+  /** Last learned successful login with a trustworthy location (not via VPN or hosting). */
+  lastLocated?: LastLogin;
+}
+
+export const PROFILE_LIMITS = { devices: 12, countries: 12, cities: 16, networks: 16, timezones: 4 } as const;
+
+export function emptyProfile(nowMs: number): UserProfile {
+  return {
+    v: 1,
+    firstSeen: nowMs,
+    lastSeen: nowMs,
+    learned: 0,
+    devices: {},
+    countries: {},
+    cities: {},
+    networks: {},
+    timezones: {},
+    hours: new Array<number>(168).fill(0),
+    hoursT: nowMs,
+    novelty: { device: 0, country: 0, network: 0 },
+  };
+}
+
+/** The user's home time zone: the one most of their learned logins came from. */
+export function homeTimezone(profile: UserProfile): string | undefined {
+  let best: string | undefined;
+  let bestWeight = 0;
+  for (const [zone, entry] of Object.entries(profile.timezones)) {
+    if (entry.w > bestWeight) {
+      best = zone;
+      bestWeight = entry.w;
+    }
+  }
+  return best;
+}
