@@ -106,7 +106,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       !lockout.locked &&
       (action === 'allow' || (action === 'challenge' && event.mfa === 'passed'));
     if (learnable) {
-      state.setProfile(event.userId, learnLogin(profile ?? emptyProfile(event.timestampMs), obs, config));
+      state.setProfile(event.userId, learnLogin(profile ?? emptyProfile(event.timestampMs), obs, config, familiar));
     } else if (profile) {
       profile.lastSeen = Math.max(profile.lastSeen, event.timestampMs);
     }

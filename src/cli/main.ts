@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { demoCommand } from './demo-command.js';
 import { generateCommand } from './generate-command.js';
 import { replayCommand } from './replay-command.js';
 
@@ -10,5 +11,6 @@ const program = new Command('loginguard')
 
 program.addCommand(generateCommand());
 program.addCommand(replayCommand());
+program.addCommand(demoCommand());
 
 await program.parseAsync(process.argv);

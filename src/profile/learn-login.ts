@@ -7,6 +7,8 @@ import { type HabitEntry, homeTimezone, PROFILE_LIMITS, type UserProfile } from 
 const DAY_MS = 86_400_000;
 /** Weight of one login in the novelty moving averages: about the last 20 logins count. */
 const NOVELTY_ALPHA = 0.05;
+/** Rescale the hour histogram once new logins weigh 2^20 times its reference (20 half-lives). */
+const RESCALE_AT = 2 ** 20;
 
 /**
  * Teaches the baseline one login the policy let through (DESIGN §1: allowed, or challenged and
@@ -16,18 +18,21 @@ export function learnLogin(
   profile: UserProfile,
   obs: LoginObservation,
   config: Pick<ScoringConfig, 'baseline'>,
+  familiar?: { device: boolean; country: boolean; network: boolean },
 ): UserProfile {
   const halfLife = config.baseline.halfLifeDays * DAY_MS;
   const known = config.baseline.knownWeight;
   const t = obs.t;
 
-  const newDevice = !isKnown(profile.devices[obs.deviceKey], t, halfLife, known);
-  const newCountry = obs.country !== undefined && !isKnown(profile.countries[obs.country], t, halfLife, known);
-  const newNetwork = !isKnown(profile.networks[obs.networkKey], t, halfLife, known);
   if (profile.learned > 0) {
-    profile.novelty.device = ewma(profile.novelty.device, newDevice);
-    profile.novelty.country = ewma(profile.novelty.country, newCountry);
-    profile.novelty.network = ewma(profile.novelty.network, newNetwork);
+    const seen = familiar ?? {
+      device: isKnown(profile.devices[obs.deviceKey], t, halfLife, known),
+      country: obs.country === undefined || isKnown(profile.countries[obs.country], t, halfLife, known),
+      network: isKnown(profile.networks[obs.networkKey], t, halfLife, known),
+    };
+    profile.novelty.device = ewma(profile.novelty.device, !seen.device);
+    profile.novelty.country = ewma(profile.novelty.country, obs.country !== undefined && !seen.country);
+    profile.novelty.network = ewma(profile.novelty.network, !seen.network);
   }
 
   bump(profile.devices, obs.deviceKey, t, halfLife, PROFILE_LIMITS.devices, { label: obs.deviceLabel });
@@ -101,14 +106,21 @@ function evictWeakest(map: Record<string, HabitEntry>, t: number, halfLife: numb
   if (weakest !== undefined) delete map[weakest];
 }
 
+/**
+ * Adds one login to the hour-of-week histogram without touching the other 167 buckets: weights
+ * are kept on the scale of `hoursT` (a login at t adds 2^((t − hoursT)/halfLife)), which decays
+ * the past relative to the present exactly as multiplying every bucket would. Readers use shares,
+ * so the scale never matters; it is reset before it can overflow.
+ */
 function learnHour(profile: UserProfile, t: number, halfLife: number): void {
-  const factor = t > profile.hoursT ? 2 ** (-(t - profile.hoursT) / halfLife) : 1;
-  if (factor !== 1) {
-    for (let i = 0; i < 168; i++) profile.hours[i] = (profile.hours[i] ?? 0) * factor;
+  let weight = 2 ** ((t - profile.hoursT) / halfLife);
+  if (weight > RESCALE_AT) {
+    for (let i = 0; i < 168; i++) profile.hours[i] = (profile.hours[i] ?? 0) / weight;
     profile.hoursT = t;
+    weight = 1;
   }
   const bucket = hourOfWeek(t, homeTimezone(profile));
-  profile.hours[bucket] = (profile.hours[bucket] ?? 0) + 1;
+  profile.hours[bucket] = (profile.hours[bucket] ?? 0) + weight;
 }
 
 function learnSession(profile: UserProfile, logSeconds: number): void {

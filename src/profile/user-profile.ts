@@ -40,7 +40,10 @@ export interface UserProfile {
   /** Keyed `AS<number>`, or `net:<type>` when the ASN is unknown. */
   networks: Record<string, HabitEntry>;
   timezones: Record<string, HabitEntry>;
-  /** Hour-of-week weights (Monday 00:00 = 0) in the user's home time zone, decayed as of `hoursT`. */
+  /**
+   * Hour-of-week weights (Monday 00:00 = 0) in the user's home time zone, on the scale of
+   * `hoursT` (see learnLogin): compare them with each other, not with other habits' weights.
+   */
   hours: number[];
   hoursT: number;
   /** Running mean and variance of log(session seconds). */

@@ -53,7 +53,7 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
   for await (const result of readEvents(options.input, { format: options.format ?? 'auto' })) {
     lines++;
     if (options.onProgress && lines % progressEvery === 0) options.onProgress(lines);
-    if ('errors' in result) {
+    if (result.errors) {
       badLines++;
       options.onBadLine?.(result.line, result.errors);
       continue;

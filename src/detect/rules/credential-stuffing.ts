@@ -25,7 +25,9 @@ export function credentialStuffing(ctx: DetectionContext): Signal | undefined {
       message = `${event.ip} failed logins for ${formatInt(a.ipFailedUsers)} different users in ${c.windowMin} min (${pct(ratio)} failed)`;
     }
   }
-  if (a.agentFailedUsers >= AGENT_MIN_USERS && a.agentAttempts > 0) {
+  // When one IP holds most of this client's failures, that is a spray and PASSWORD_SPRAY says so.
+  const sprayHere = a.ipFailedUsers >= config.spray.minUsers && a.ipFailedUsers * 2 >= a.agentFailedUsers;
+  if (!sprayHere && a.agentFailedUsers >= AGENT_MIN_USERS && a.agentAttempts > 0) {
     const ratio = a.agentFailures / a.agentAttempts;
     if (ratio >= c.minFailureRatio) {
       const agentScore = ramp(a.agentFailedUsers, AGENT_MIN_USERS, 0.5, AGENT_MIN_USERS * 5, 0.85);

@@ -14,14 +14,17 @@ export function unusualHour(ctx: DetectionContext): Signal | undefined {
   if (!profile || profile.learned < config.hours.minLogins) return undefined;
   const zone = homeTimezone(profile) ?? obs.timezone;
   const hour = hourOfWeek(obs.t, zone) % 24;
-  const byHour = foldToDay(profile.hours);
+  const hours = profile.hours;
   let total = 0;
-  for (const w of byHour) total += w;
+  for (let i = 0; i < 168; i++) total += hours[i] ?? 0;
   if (total <= 0) return undefined;
-  const shareAt = (h: number) => {
-    const at = (k: number) => byHour[(k + 24) % 24] ?? 0;
-    return (0.25 * at(h - 1) + 0.5 * at(h) + 0.25 * at(h + 1)) / total;
+  const at = (h: number) => {
+    const hourOfDay = (h + 24) % 24;
+    let sum = 0;
+    for (let day = 0; day < 7; day++) sum += hours[day * 24 + hourOfDay] ?? 0;
+    return sum;
   };
+  const shareAt = (h: number) => (0.25 * at(h - 1) + 0.5 * at(h) + 0.25 * at(h + 1)) / total;
   const threshold = config.hours.rareShare / 24;
   let share = shareAt(hour);
   // A traveller keeps office hours where they are: an hour that is usual in the local time of a
@@ -35,7 +38,7 @@ export function unusualHour(ctx: DetectionContext): Signal | undefined {
   return {
     code: 'UNUSUAL_HOUR',
     score,
-    message: `Login at ${hour.toString().padStart(2, '0')}:${minute} ${zone ?? 'UTC'} time; usually ${usualHours(byHour, total)}`,
+    message: `Login at ${hour.toString().padStart(2, '0')}:${minute} ${zone ?? 'UTC'} time; usually ${usualHours(foldToDay(hours), total)}`,
   };
 }
 
