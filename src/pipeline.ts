@@ -98,7 +98,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       });
     }
     for (const s of signals.sort((a, b) => b.score - a.score)) {
-      if (s.score >= MIN_REASON_SCORE) reasons.push({ code: s.code, score: round(s.score), message: s.message });
+      if (s.score >= MIN_REASON_SCORE)
+        reasons.push({ code: s.code, score: round(s.score), message: s.message });
     }
 
     const learnable =
@@ -106,7 +107,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       !lockout.locked &&
       (action === 'allow' || (action === 'challenge' && event.mfa === 'passed'));
     if (learnable) {
-      state.setProfile(event.userId, learnLogin(profile ?? emptyProfile(event.timestampMs), obs, config, familiar));
+      state.setProfile(
+        event.userId,
+        learnLogin(profile ?? emptyProfile(event.timestampMs), obs, config, familiar),
+      );
     } else if (profile) {
       profile.lastSeen = Math.max(profile.lastSeen, event.timestampMs);
     }

@@ -20,7 +20,9 @@ export function replayCommand(): Command {
     )
     .argument('<input>', 'events file, or - for stdin')
     .option('-o, --out <file>', 'where to write the assessments (JSONL); - for stdout')
-    .addOption(new Option('--format <format>', 'input format').choices(['auto', 'jsonl', 'csv']).default('auto'))
+    .addOption(
+      new Option('--format <format>', 'input format').choices(['auto', 'jsonl', 'csv']).default('auto'),
+    )
     .option('--config <file>', 'scoring config (JSON) overriding the defaults')
     .option('--metrics <file>', 'also write the summary figures as JSON')
     .option('--no-progress', 'no progress bar')
@@ -75,7 +77,10 @@ async function runReplay(input: string, opts: ReplayCliOptions): Promise<void> {
     );
   }
   if (opts.metrics) {
-    await writeFile(opts.metrics, `${JSON.stringify({ ...result.metrics, seconds: result.seconds, badLines: result.badLines }, null, 2)}\n`);
+    await writeFile(
+      opts.metrics,
+      `${JSON.stringify({ ...result.metrics, seconds: result.seconds, badLines: result.badLines }, null, 2)}\n`,
+    );
   }
 }
 

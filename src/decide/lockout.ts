@@ -41,7 +41,8 @@ export function evaluateLockout(
   if (!c.enabled) return { lock: previous, locked: false, started: false };
   if (previous && t < previous.until) return { lock: previous, locked: true, started: false };
 
-  const overThreshold = snapshot.userFailuresFast >= c.fastFailures || snapshot.userFailuresSlow >= c.slowFailures;
+  const overThreshold =
+    snapshot.userFailuresFast >= c.fastFailures || snapshot.userFailuresSlow >= c.slowFailures;
   if (!overThreshold || (success && familiar)) {
     const expired = previous && t - previous.lastLockAt >= c.resetAfterHours * 60 * MIN_MS;
     return { lock: expired ? undefined : previous, locked: false, started: false };

@@ -114,7 +114,8 @@ export class ActivityCounters {
       counter.prune(t);
     }
     for (const distinct of [this.ipUsers, this.ipFailedUsers, this.agentFailedUsers]) distinct.prune(t);
-    for (const [user, streak] of this.streaks) if (t - streak.t >= this.streakTtlMs) this.streaks.delete(user);
+    for (const [user, streak] of this.streaks)
+      if (t - streak.t >= this.streakTtlMs) this.streaks.delete(user);
   }
 
   /** Number of keys held, for memory reporting. */

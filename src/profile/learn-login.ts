@@ -66,7 +66,12 @@ export function learnLogin(
 }
 
 /** Is this habit entry still known at `t` (its decayed weight above the threshold)? */
-export function isKnown(entry: HabitEntry | undefined, t: number, halfLifeMs: number, known: number): boolean {
+export function isKnown(
+  entry: HabitEntry | undefined,
+  t: number,
+  halfLifeMs: number,
+  known: number,
+): boolean {
   return entry !== undefined && decayed(entry.w, entry.t, t, halfLifeMs) >= known;
 }
 

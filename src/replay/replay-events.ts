@@ -4,7 +4,7 @@ import type { EventFieldError } from '../event/event-error.js';
 import { readEvents } from '../event/read-events.js';
 import type { Pipeline } from '../pipeline.js';
 import type { ScoringState } from '../profile/scoring-state.js';
-import { DetectionTally, type DetectionMetrics } from '../train/detection-metrics.js';
+import { type DetectionMetrics, DetectionTally } from '../train/detection-metrics.js';
 
 export interface ReplayOptions {
   pipeline: Pipeline;

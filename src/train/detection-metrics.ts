@@ -17,7 +17,13 @@ export interface DetectionMetrics {
   /** Present when events carried a `label`. */
   labelled?: {
     scenarios: Record<string, ScenarioStats>;
-    benign: { events: number; challenged: number; denied: number; successes: number; successesNotAllowed: number };
+    benign: {
+      events: number;
+      challenged: number;
+      denied: number;
+      successes: number;
+      successesNotAllowed: number;
+    };
   };
 }
 
@@ -50,13 +56,11 @@ export class DetectionTally {
       }
       return;
     }
-    const s = (this.scenarios[label] ??= {
-      events: 0,
-      successes: 0,
-      successesFlagged: 0,
-      successesDenied: 0,
-      eventsFlagged: 0,
-    });
+    let s = this.scenarios[label];
+    if (!s) {
+      s = { events: 0, successes: 0, successesFlagged: 0, successesDenied: 0, eventsFlagged: 0 };
+      this.scenarios[label] = s;
+    }
     s.events++;
     if (flagged) s.eventsFlagged++;
     if (success) {
@@ -82,7 +86,9 @@ export class DetectionTally {
 export function formatMetrics(m: DetectionMetrics, seconds: number): string {
   const lines: string[] = [];
   const rate = seconds > 0 ? Math.round(m.events / seconds) : 0;
-  lines.push(`${m.events.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} events/s)`);
+  lines.push(
+    `${m.events.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} events/s)`,
+  );
   lines.push(
     `actions: allow ${m.actions.allow ?? 0}, challenge ${m.actions.challenge ?? 0}, deny ${m.actions.deny ?? 0}`,
   );
@@ -103,7 +109,9 @@ export function formatMetrics(m: DetectionMetrics, seconds: number): string {
         `${name.padEnd(24)} ${String(s.events).padStart(6)}  ${String(s.successes).padStart(9)}  ${share(s.successesFlagged, s.successes).padStart(16)}  ${share(s.successesDenied, s.successes).padStart(15)}  ${share(s.eventsFlagged, s.events).padStart(12)}`,
       );
     }
-    lines.push(`${'all attacks'.padEnd(24)} ${''.padStart(6)}  ${String(succ).padStart(9)}  ${share(flagged, succ).padStart(16)}`);
+    lines.push(
+      `${'all attacks'.padEnd(24)} ${''.padStart(6)}  ${String(succ).padStart(9)}  ${share(flagged, succ).padStart(16)}`,
+    );
     lines.push(
       `benign: ${benign.events} events; challenged ${share(benign.challenged, benign.events)}, denied ${share(benign.denied, benign.events)}; successful logins not allowed ${share(benign.successesNotAllowed, benign.successes)}`,
     );

@@ -19,7 +19,9 @@ describe('scoring config', () => {
     expect(() => resolveScoringConfig({ policy: { denyThreshold: 3 } })).toThrow(
       /^config policy\.denyThreshold: Expected number to be less or equal to 1 \(got 3\)$/,
     );
-    expect(() => resolveScoringConfig({ lockout: { fastFailures: 'ten' } })).toThrow(/^config lockout\.fastFailures: /);
+    expect(() => resolveScoringConfig({ lockout: { fastFailures: 'ten' } })).toThrow(
+      /^config lockout\.fastFailures: /,
+    );
     expect(() => resolveScoringConfig({ policy: { challengeThreshold: 0.9, denyThreshold: 0.8 } })).toThrow(
       /challengeThreshold: must not be above policy\.denyThreshold/,
     );

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PLACES } from '../helpers/fake-enricher.js';
-import { codes, HOUR, loginEvent, MIN, MONDAY_10_DELHI as T0, testPipeline } from '../helpers/login-events.js';
+import {
+  codes,
+  HOUR,
+  loginEvent,
+  MIN,
+  MONDAY_10_DELHI as T0,
+  testPipeline,
+} from '../helpers/login-events.js';
 
 const HOME = '10.0.0.1';
 const ATTACKER = '10.6.6.6';
@@ -26,7 +33,9 @@ describe('account lockout', () => {
     const owner = p.assess(loginEvent({ at: T0 + 3 * MIN, ip: HOME }));
     expect(owner.action).toBe('deny');
     expect(owner.accountLocked).toBe(true);
-    expect(owner.reasons[0]?.message).toMatch(/^Account locked for brute force until 2024-03-04T04:36:30\.000Z \(lock 1, 5 min\)$/);
+    expect(owner.reasons[0]?.message).toMatch(
+      /^Account locked for brute force until 2024-03-04T04:36:30\.000Z \(lock 1, 5 min\)$/,
+    );
   });
 
   it('unlocks after the back-off: the owner gets in once the lock and the failures are behind', () => {
@@ -61,7 +70,9 @@ describe('account lockout', () => {
   it('denies the password that finally works on the 100th try', () => {
     const p = targetedUser();
     for (let i = 0; i < 99; i++) p.fail(T0 + i * 3000);
-    const hit = p.assess(loginEvent({ at: T0 + 99 * 3000, ip: ATTACKER, deviceId: 'bot', userAgent: 'curl/8' }));
+    const hit = p.assess(
+      loginEvent({ at: T0 + 99 * 3000, ip: ATTACKER, deviceId: 'bot', userAgent: 'curl/8' }),
+    );
     expect(hit.action).toBe('deny');
     expect(codes(hit)).toEqual(expect.arrayContaining(['ACCOUNT_LOCKED', 'BRUTE_FORCE']));
   });

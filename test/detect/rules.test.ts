@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { PLACES } from '../helpers/fake-enricher.js';
-import { codes, DAY, HOUR, loginEvent, MIN, MONDAY_10_DELHI as T0, testPipeline } from '../helpers/login-events.js';
+import {
+  codes,
+  DAY,
+  HOUR,
+  loginEvent,
+  MIN,
+  MONDAY_10_DELHI as T0,
+  testPipeline,
+} from '../helpers/login-events.js';
 
 const HOME = '10.0.0.1';
 
@@ -106,7 +114,9 @@ describe('UNUSUAL_HOUR', () => {
     const p = settledUser();
     const a = p.assess(loginEvent({ at: T0 - 7 * HOUR, ip: HOME })); // 03:00 in Delhi
     expect(codes(a)).toEqual(['UNUSUAL_HOUR']);
-    expect(a.reasons[0]?.message).toMatch(/^Login at 03:00 Asia\/Kolkata time; usually 10:00–11:00, 13:00–14:00, 16:00–17:00$/);
+    expect(a.reasons[0]?.message).toMatch(
+      /^Login at 03:00 Asia\/Kolkata time; usually 10:00–11:00, 13:00–14:00, 16:00–17:00$/,
+    );
     expect(a.action).toBe('allow');
   });
 
@@ -167,7 +177,9 @@ describe('PASSWORD_SPRAY', () => {
     }
     const a = p.assess(loginEvent({ at: T0 + 21 * 30_000, userId: 'user21', ip: '10.9.9.9' }));
     expect(codes(a)).toContain('PASSWORD_SPRAY');
-    expect(a.reasons[0]?.message).toMatch(/^10\.9\.9\.9 failed logins for 20 users in 60 min \(95% of its attempts failed\)$/);
+    expect(a.reasons[0]?.message).toMatch(
+      /^10\.9\.9\.9 failed logins for 20 users in 60 min \(95% of its attempts failed\)$/,
+    );
     expect(a.action).toBe('deny');
   });
 
@@ -177,7 +189,8 @@ describe('PASSWORD_SPRAY', () => {
     let last = p.assess(loginEvent({ at: T0, userId: 'first', ip: '10.8.8.8' }));
     for (let u = 0; u < 60; u++) {
       const user = `colleague${u}`;
-      if (u % 8 === 0) p.assess(loginEvent({ at: T0 + u * 20_000, userId: user, ip: '10.8.8.8', success: false }));
+      if (u % 8 === 0)
+        p.assess(loginEvent({ at: T0 + u * 20_000, userId: user, ip: '10.8.8.8', success: false }));
       last = p.assess(loginEvent({ at: T0 + u * 20_000 + 5000, userId: user, ip: '10.8.8.8' }));
       expect(codes(last)).not.toContain('PASSWORD_SPRAY');
     }
@@ -192,10 +205,27 @@ describe('CREDENTIAL_STUFFING', () => {
     for (let i = 0; i < 40; i++) {
       const ip = `10.7.${i}.1`;
       p.enricher.at(ip, PLACES.awsVirginia);
-      p.assess(loginEvent({ at: T0 + i * 20_000, userId: `victim${i}`, ip, userAgent: bot, deviceId: undefined, success: false }));
+      p.assess(
+        loginEvent({
+          at: T0 + i * 20_000,
+          userId: `victim${i}`,
+          ip,
+          userAgent: bot,
+          deviceId: undefined,
+          success: false,
+        }),
+      );
     }
     p.enricher.at('10.7.99.1', PLACES.chicago);
-    const a = p.assess(loginEvent({ at: T0 + 41 * 20_000, userId: 'victim41', ip: '10.7.99.1', userAgent: bot, deviceId: undefined }));
+    const a = p.assess(
+      loginEvent({
+        at: T0 + 41 * 20_000,
+        userId: 'victim41',
+        ip: '10.7.99.1',
+        userAgent: bot,
+        deviceId: undefined,
+      }),
+    );
     expect(codes(a)).toContain('CREDENTIAL_STUFFING');
     expect(a.action).not.toBe('allow');
   });
@@ -205,7 +235,8 @@ describe('CREDENTIAL_STUFFING', () => {
     p.enricher.at(HOME, PLACES.delhiHome);
     let last = p.assess(loginEvent({ at: T0, ip: HOME }));
     for (let i = 0; i < 100; i++) {
-      if (i % 10 === 0) p.assess(loginEvent({ at: T0 + i * 10_000, userId: `u${i}`, ip: HOME, success: false }));
+      if (i % 10 === 0)
+        p.assess(loginEvent({ at: T0 + i * 10_000, userId: `u${i}`, ip: HOME, success: false }));
       last = p.assess(loginEvent({ at: T0 + i * 10_000 + 1, userId: `u${i}`, ip: HOME }));
     }
     expect(codes(last)).not.toContain('CREDENTIAL_STUFFING');
@@ -246,7 +277,13 @@ describe('client and behaviour signals', () => {
   it('flags a scripted client and a low behavioural score', () => {
     const p = settledUser();
     const a = p.assess(
-      loginEvent({ at: T0, ip: HOME, deviceId: undefined, userAgent: 'python-requests/2.31', behavioralScore: 0.05 }),
+      loginEvent({
+        at: T0,
+        ip: HOME,
+        deviceId: undefined,
+        userAgent: 'python-requests/2.31',
+        behavioralScore: 0.05,
+      }),
     );
     expect(codes(a)).toEqual(expect.arrayContaining(['AUTOMATED_CLIENT', 'LOW_BEHAVIORAL_SCORE']));
     expect(a.action).not.toBe('allow');

@@ -45,7 +45,8 @@ export function testPipeline(config: ScoringConfigInput = {}) {
     /** Working-day logins from `days` days of ordinary life ending before `until`. */
     history(days: number, until: number, over: Partial<LoginEvent> = {}): void {
       for (let d = days; d >= 1; d--) {
-        for (const offsetH of [0, 3, 6]) pipeline.assess(loginEvent({ at: until - d * DAY + offsetH * HOUR, ...over }), state);
+        for (const offsetH of [0, 3, 6])
+          pipeline.assess(loginEvent({ at: until - d * DAY + offsetH * HOUR, ...over }), state);
       }
     },
   };

@@ -63,10 +63,15 @@ describe('user profile', () => {
 
   it('lets old habits fade: a device unused for six months is no longer known', () => {
     const profile = emptyProfile(T0);
-    for (let d = 0; d < 10; d++) learnLogin(profile, obs({ t: T0 + d * DAY, deviceKey: 'id:old-phone' }), config);
+    for (let d = 0; d < 10; d++)
+      learnLogin(profile, obs({ t: T0 + d * DAY, deviceKey: 'id:old-phone' }), config);
     const halfLife = config.baseline.halfLifeDays * DAY;
-    expect(isKnown(profile.devices['id:old-phone'], T0 + 30 * DAY, halfLife, config.baseline.knownWeight)).toBe(true);
-    expect(isKnown(profile.devices['id:old-phone'], T0 + 400 * DAY, halfLife, config.baseline.knownWeight)).toBe(false);
+    expect(
+      isKnown(profile.devices['id:old-phone'], T0 + 30 * DAY, halfLife, config.baseline.knownWeight),
+    ).toBe(true);
+    expect(
+      isKnown(profile.devices['id:old-phone'], T0 + 400 * DAY, halfLife, config.baseline.knownWeight),
+    ).toBe(false);
   });
 
   it('learns the home time zone, hour habit in local time and session length', () => {
@@ -89,7 +94,13 @@ describe('user profile', () => {
     const profile = emptyProfile(T0);
     learnLogin(
       profile,
-      obs({ country: 'DE', cityKey: 'DE/Frankfurt', networkKey: 'AS9009', networkType: 'anonymizing', locationUnreliable: true }),
+      obs({
+        country: 'DE',
+        cityKey: 'DE/Frankfurt',
+        networkKey: 'AS9009',
+        networkType: 'anonymizing',
+        locationUnreliable: true,
+      }),
       config,
     );
     expect(profile.countries.DE).toBeUndefined();

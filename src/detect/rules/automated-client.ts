@@ -12,5 +12,9 @@ export function automatedClient(ctx: DetectionContext): Signal | undefined {
   const { device } = ctx.enrichment;
   if (!device.automated || ctx.familiar.device) return undefined;
   const name = device.browser ?? (ctx.event.userAgent ? ctx.event.userAgent.slice(0, 40) : 'no user agent');
-  return { code: 'AUTOMATED_CLIENT', score: SCORE, message: `Scripted client (${name}) rather than a browser` };
+  return {
+    code: 'AUTOMATED_CLIENT',
+    score: SCORE,
+    message: `Scripted client (${name}) rather than a browser`,
+  };
 }
