@@ -4,7 +4,7 @@
 # Generates the dataset once (cached in bench/.data), then times `loginguard replay` on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-users=${1:-10000}
+users=${1:-14000}
 days=${2:-30}
 seed=${3:-7}
 mkdir -p bench/.data
@@ -13,7 +13,7 @@ data="bench/.data/u${users}-d${days}-s${seed}.jsonl"
 if [ ! -f "$data" ]; then
   echo "generating $data"
   /usr/bin/time -f "generate: %e s wall, max RSS %M KB" \
-    node bin/loginguard.js generate --users "$users" --days "$days" --seed "$seed" --out "$data" --no-progress
+    node bin/loginguard.js generate --users "$users" --days "$days" --seed "$seed" --out "$data"
 fi
 events=$(wc -l <"$data")
 echo "replaying $events events ($(du -h "$data" | cut -f1))"

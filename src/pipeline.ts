@@ -45,10 +45,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (!profile) return { device: false, country: false, city: false, network: false };
     const known = config.baseline.knownWeight;
     return {
-      device: isKnown(profile.devices[obs.deviceKey], obs.t, halfLifeMs, known),
-      country: obs.country !== undefined && isKnown(profile.countries[obs.country], obs.t, halfLifeMs, known),
-      city: obs.cityKey !== undefined && isKnown(profile.cities[obs.cityKey], obs.t, halfLifeMs, known),
-      network: isKnown(profile.networks[obs.networkKey], obs.t, halfLifeMs, known),
+      device: isKnown(profile.devices.get(obs.deviceKey), obs.t, halfLifeMs, known),
+      country:
+        obs.country !== undefined && isKnown(profile.countries.get(obs.country), obs.t, halfLifeMs, known),
+      city: obs.cityKey !== undefined && isKnown(profile.cities.get(obs.cityKey), obs.t, halfLifeMs, known),
+      network: isKnown(profile.networks.get(obs.networkKey), obs.t, halfLifeMs, known),
     };
   }
 

@@ -2,7 +2,7 @@ import type { ScoringConfig } from '../config/scoring-config.js';
 import { decayed } from './decay.js';
 import { hourOfWeek } from './local-time.js';
 import type { LoginObservation } from './login-observation.js';
-import { type HabitEntry, homeTimezone, PROFILE_LIMITS, type UserProfile } from './user-profile.js';
+import { type HabitEntry, PROFILE_LIMITS, type UserProfile } from './user-profile.js';
 
 const DAY_MS = 86_400_000;
 /** Weight of one login in the novelty moving averages: about the last 20 logins count. */
@@ -26,9 +26,9 @@ export function learnLogin(
 
   if (profile.learned > 0) {
     const seen = familiar ?? {
-      device: isKnown(profile.devices[obs.deviceKey], t, halfLife, known),
-      country: obs.country === undefined || isKnown(profile.countries[obs.country], t, halfLife, known),
-      network: isKnown(profile.networks[obs.networkKey], t, halfLife, known),
+      device: isKnown(profile.devices.get(obs.deviceKey), t, halfLife, known),
+      country: obs.country === undefined || isKnown(profile.countries.get(obs.country), t, halfLife, known),
+      network: isKnown(profile.networks.get(obs.networkKey), t, halfLife, known),
     };
     profile.novelty.device = ewma(profile.novelty.device, !seen.device);
     profile.novelty.country = ewma(profile.novelty.country, obs.country !== undefined && !seen.country);
@@ -42,7 +42,10 @@ export function learnLogin(
     if (obs.cityKey) {
       bump(profile.cities, obs.cityKey, t, halfLife, PROFILE_LIMITS.cities, { lat: obs.lat, lon: obs.lon });
     }
-    if (obs.timezone) bump(profile.timezones, obs.timezone, t, halfLife, PROFILE_LIMITS.timezones, {});
+    if (obs.timezone) {
+      bump(profile.timezones, obs.timezone, t, halfLife, PROFILE_LIMITS.timezones, {});
+      profile.home = heaviest(profile.timezones, t, halfLife);
+    }
     profile.lastLocated = {
       t,
       country: obs.country ?? '',
@@ -51,7 +54,7 @@ export function learnLogin(
       lon: obs.lon,
       accuracyKm: obs.accuracyKm,
     };
-  } else if (obs.country && profile.countries[obs.country]) {
+  } else if (obs.country && profile.countries.has(obs.country)) {
     // A VPN exit in a country the user already lives in keeps that country fresh, nothing more.
     bump(profile.countries, obs.country, t, halfLife, PROFILE_LIMITS.countries, {});
   }
@@ -80,35 +83,51 @@ function ewma(previous: number, happened: boolean): number {
 }
 
 function bump<E extends HabitEntry>(
-  map: Record<string, E>,
+  map: Map<string, E>,
   key: string,
   t: number,
   halfLife: number,
   limit: number,
   extra: Omit<E, keyof HabitEntry>,
 ): void {
-  const entry = map[key];
+  const entry = map.get(key);
   if (entry) {
     entry.w = decayed(entry.w, entry.t, t, halfLife) + 1;
     entry.t = Math.max(entry.t, t);
     Object.assign(entry, extra);
     return;
   }
-  if (Object.keys(map).length >= limit) evictWeakest(map, t, halfLife);
-  map[key] = { w: 1, t, f: t, ...extra } as E;
+  if (map.size >= limit) {
+    const weakest = lightest(map, t, halfLife);
+    if (weakest !== undefined) map.delete(weakest);
+  }
+  map.set(key, { w: 1, t, f: t, ...extra } as E);
 }
 
-function evictWeakest(map: Record<string, HabitEntry>, t: number, halfLife: number): void {
-  let weakest: string | undefined;
-  let weakestWeight = Number.POSITIVE_INFINITY;
-  for (const [key, entry] of Object.entries(map)) {
+function lightest(map: Map<string, HabitEntry>, t: number, halfLife: number): string | undefined {
+  let found: string | undefined;
+  let least = Number.POSITIVE_INFINITY;
+  for (const [key, entry] of map) {
     const w = decayed(entry.w, entry.t, t, halfLife);
-    if (w < weakestWeight) {
-      weakest = key;
-      weakestWeight = w;
+    if (w < least) {
+      found = key;
+      least = w;
     }
   }
-  if (weakest !== undefined) delete map[weakest];
+  return found;
+}
+
+function heaviest(map: Map<string, HabitEntry>, t: number, halfLife: number): string | undefined {
+  let found: string | undefined;
+  let most = 0;
+  for (const [key, entry] of map) {
+    const w = decayed(entry.w, entry.t, t, halfLife);
+    if (w > most) {
+      found = key;
+      most = w;
+    }
+  }
+  return found;
 }
 
 /**
@@ -121,11 +140,13 @@ function learnHour(profile: UserProfile, t: number, halfLife: number): void {
   let weight = 2 ** ((t - profile.hoursT) / halfLife);
   if (weight > RESCALE_AT) {
     for (let i = 0; i < 168; i++) profile.hours[i] = (profile.hours[i] ?? 0) / weight;
+    profile.hoursSum /= weight;
     profile.hoursT = t;
     weight = 1;
   }
-  const bucket = hourOfWeek(t, homeTimezone(profile));
+  const bucket = hourOfWeek(t, profile.home);
   profile.hours[bucket] = (profile.hours[bucket] ?? 0) + weight;
+  profile.hoursSum += weight;
 }
 
 function learnSession(profile: UserProfile, logSeconds: number): void {

@@ -1,6 +1,6 @@
 /**
- * A user's baseline (UEBA): what their own logins look like. Plain JSON so any store can keep
- * it; bounded (at most {@link PROFILE_LIMITS} entries per habit, 168 hour buckets): under
+ * A user's baseline (UEBA): what their own logins look like. Habits are Maps in memory (fast
+ * keyed lookups on every event); `profile-codec.ts` turns a profile into JSON for stores. Bounded (at most {@link PROFILE_LIMITS} entries per habit, 168 hour buckets): under
  * 6 KB encoded at its largest (`encodeProfile`; test/profile/user-profile.test.ts measures it).
  */
 export interface HabitEntry {
@@ -15,6 +15,10 @@ export interface HabitEntry {
 export interface PlaceEntry extends HabitEntry {
   lat?: number;
   lon?: number;
+}
+
+export interface DeviceEntry extends HabitEntry {
+  label: string;
 }
 
 export interface LastLogin {
@@ -33,19 +37,23 @@ export interface UserProfile {
   lastSeen: number;
   /** Logins the baseline has learned from (allowed, or challenged then confirmed). */
   learned: number;
-  devices: Record<string, HabitEntry & { label: string }>;
-  countries: Record<string, HabitEntry>;
+  devices: Map<string, DeviceEntry>;
+  countries: Map<string, HabitEntry>;
   /** Keyed `CC/City`. */
-  cities: Record<string, PlaceEntry>;
+  cities: Map<string, PlaceEntry>;
   /** Keyed `AS<number>`, or `net:<type>` when the ASN is unknown. */
-  networks: Record<string, HabitEntry>;
-  timezones: Record<string, HabitEntry>;
+  networks: Map<string, HabitEntry>;
+  timezones: Map<string, HabitEntry>;
+  /** The user's home time zone: the one in `timezones` with the most weight (kept by learnLogin). */
+  home?: string;
   /**
    * Hour-of-week weights (Monday 00:00 = 0) in the user's home time zone, on the scale of
    * `hoursT` (see learnLogin): compare them with each other, not with other habits' weights.
    */
   hours: number[];
   hoursT: number;
+  /** Sum of `hours`, kept with it. */
+  hoursSum: number;
   /** Running mean and variance of log(session seconds). */
   session?: { mean: number; variance: number; n: number };
   /** How often this user's learned logins brought something new (moving averages, 0..1). */
@@ -62,26 +70,19 @@ export function emptyProfile(nowMs: number): UserProfile {
     firstSeen: nowMs,
     lastSeen: nowMs,
     learned: 0,
-    devices: {},
-    countries: {},
-    cities: {},
-    networks: {},
-    timezones: {},
+    devices: new Map(),
+    countries: new Map(),
+    cities: new Map(),
+    networks: new Map(),
+    timezones: new Map(),
     hours: new Array<number>(168).fill(0),
     hoursT: nowMs,
+    hoursSum: 0,
     novelty: { device: 0, country: 0, network: 0 },
   };
 }
 
 /** The user's home time zone: the one most of their learned logins came from. */
 export function homeTimezone(profile: UserProfile): string | undefined {
-  let best: string | undefined;
-  let bestWeight = 0;
-  for (const [zone, entry] of Object.entries(profile.timezones)) {
-    if (entry.w > bestWeight) {
-      best = zone;
-      bestWeight = entry.w;
-    }
-  }
-  return best;
+  return profile.home;
 }

@@ -47,17 +47,17 @@ describe('user profile', () => {
         config,
       );
     }
-    expect(Object.keys(profile.devices)).toHaveLength(PROFILE_LIMITS.devices);
-    expect(Object.keys(profile.cities)).toHaveLength(PROFILE_LIMITS.cities);
-    expect(Object.keys(profile.networks)).toHaveLength(PROFILE_LIMITS.networks);
-    expect(Object.keys(profile.countries)).toHaveLength(PROFILE_LIMITS.countries);
-    expect(Object.keys(profile.timezones)).toHaveLength(PROFILE_LIMITS.timezones);
+    expect(profile.devices.size).toBe(PROFILE_LIMITS.devices);
+    expect(profile.cities.size).toBe(PROFILE_LIMITS.cities);
+    expect(profile.networks.size).toBe(PROFILE_LIMITS.networks);
+    expect(profile.countries.size).toBe(PROFILE_LIMITS.countries);
+    expect(profile.timezones.size).toBe(PROFILE_LIMITS.timezones);
     // The most recent ones are kept: eviction drops the weakest decayed weight.
-    expect(profile.devices['id:device-499']).toBeDefined();
-    expect(profile.devices['id:device-0']).toBeUndefined();
+    expect(profile.devices.has('id:device-499')).toBe(true);
+    expect(profile.devices.has('id:device-0')).toBe(false);
     const encoded = encodeProfile(profile);
     expect(Buffer.byteLength(encoded)).toBeLessThan(6 * 1024);
-    expect(Object.keys(decodeProfile(encoded).devices)).toEqual(Object.keys(profile.devices));
+    expect([...decodeProfile(encoded).devices.keys()]).toEqual([...profile.devices.keys()]);
     expect(() => decodeProfile('{"v":2}')).toThrow(/not a version 1 user profile/);
   });
 
@@ -67,10 +67,10 @@ describe('user profile', () => {
       learnLogin(profile, obs({ t: T0 + d * DAY, deviceKey: 'id:old-phone' }), config);
     const halfLife = config.baseline.halfLifeDays * DAY;
     expect(
-      isKnown(profile.devices['id:old-phone'], T0 + 30 * DAY, halfLife, config.baseline.knownWeight),
+      isKnown(profile.devices.get('id:old-phone'), T0 + 30 * DAY, halfLife, config.baseline.knownWeight),
     ).toBe(true);
     expect(
-      isKnown(profile.devices['id:old-phone'], T0 + 400 * DAY, halfLife, config.baseline.knownWeight),
+      isKnown(profile.devices.get('id:old-phone'), T0 + 400 * DAY, halfLife, config.baseline.knownWeight),
     ).toBe(false);
   });
 
@@ -103,9 +103,9 @@ describe('user profile', () => {
       }),
       config,
     );
-    expect(profile.countries.DE).toBeUndefined();
-    expect(profile.cities['DE/Frankfurt']).toBeUndefined();
-    expect(profile.networks.AS9009).toBeDefined();
+    expect(profile.countries.has('DE')).toBe(false);
+    expect(profile.cities.has('DE/Frankfurt')).toBe(false);
+    expect(profile.networks.has('AS9009')).toBe(true);
     expect(profile.lastLocated).toBeUndefined();
   });
 });

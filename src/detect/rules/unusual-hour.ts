@@ -15,8 +15,7 @@ export function unusualHour(ctx: DetectionContext): Signal | undefined {
   const zone = homeTimezone(profile) ?? obs.timezone;
   const hour = hourOfWeek(obs.t, zone) % 24;
   const hours = profile.hours;
-  let total = 0;
-  for (let i = 0; i < 168; i++) total += hours[i] ?? 0;
+  const total = profile.hoursSum;
   if (total <= 0) return undefined;
   const at = (h: number) => {
     const hourOfDay = (h + 24) % 24;
