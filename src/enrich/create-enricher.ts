@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import type { LoginEvent } from '../event/login-event.js';
 import { type AnonymizerListSource, type AnonymizerLists, loadAnonymizerLists } from './anonymizer-lists.js';
 import { type AsnTable, loadAsnTable } from './asn-table.js';
@@ -9,6 +8,7 @@ import { type GeoIp, openGeoIp } from './geoip.js';
 import { isPublicIp, parseIp } from './ip-address.js';
 import { classifyNetwork } from './network-type.js';
 import { timezoneAt } from './timezone-at.js';
+import { TwoGenerationCache } from './two-generation-cache.js';
 import { type ParsedUserAgent, parseUserAgent } from './user-agent.js';
 
 /** Data sources of the enricher. Every field is optional: the defaults are the bundled databases. */
@@ -21,9 +21,9 @@ export interface EnricherOptions {
   asnDir?: string;
   /** Operator lists of anonymizer addresses, e.g. the Tor bulk exit list as `{ path, kind: 'tor' }`. */
   anonymizerLists?: AnonymizerListSource[];
-  /** Per-IP results kept (GeoIP + network); default 200 000. */
+  /** Per-IP results kept (GeoIP + network); default 50 000 (up to twice that in memory). */
   ipCacheSize?: number;
-  /** Per-user-agent results kept; default 50 000. */
+  /** Per-user-agent results kept; default 50 000 (up to twice that in memory). */
   userAgentCacheSize?: number;
   /** An already opened GeoIP (shared with the data generator or between tests); wins over the paths. */
   geoIp?: GeoIp;
@@ -46,7 +46,7 @@ const NO_USER_AGENT = '\u0000absent';
 
 /**
  * Opens GeoIP and the ASN table once and returns an enricher whose per-event cost is two cache
- * hits in steady state (per-IP and per-user-agent LRU caches).
+ * hits in steady state (per-IP and per-user-agent caches).
  *
  * The `geo` and `network` objects it returns are shared between events with the same IP and
  * are frozen: copy before changing them.
@@ -62,8 +62,8 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
     options.anonymizerLists !== undefined && options.anonymizerLists.length > 0
       ? loadAnonymizerLists(options.anonymizerLists)
       : undefined;
-  const ipCache = new LRUCache<string, IpResult>({ max: options.ipCacheSize ?? 200_000 });
-  const uaCache = new LRUCache<string, ParsedUserAgent>({ max: options.userAgentCacheSize ?? 50_000 });
+  const ipCache = new TwoGenerationCache<string, IpResult>(options.ipCacheSize ?? 50_000);
+  const uaCache = new TwoGenerationCache<string, ParsedUserAgent>(options.userAgentCacheSize ?? 50_000);
 
   function lookupIp(ip: string): IpResult {
     let result = ipCache.get(ip);
@@ -90,18 +90,17 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       const ua = lookupUserAgent(event.userAgent);
       const hint = event.deviceType?.trim().toLowerCase();
       const type = hint !== undefined && hint.length > 0 ? hint : ua.type;
+      // Objects are built whole (absent fields undefined) so every enrichment has one shape.
       const device: DeviceInfo = {
+        browser: ua.browser,
+        browserVersion: ua.browserVersion,
+        os: ua.os,
         type,
         automated: ua.automated,
         key: deviceKey(event.deviceId, { browser: ua.browser, os: ua.os, type }),
       };
-      if (ua.browser !== undefined) device.browser = ua.browser;
-      if (ua.browserVersion !== undefined) device.browserVersion = ua.browserVersion;
-      if (ua.os !== undefined) device.os = ua.os;
       const geo = event.location !== undefined ? eventGeo(event.location, ipResult.geo) : ipResult.geo;
-      const enrichment: Enrichment = { network: ipResult.network, device };
-      if (geo !== undefined) enrichment.geo = geo;
-      return enrichment;
+      return { geo, network: ipResult.network, device };
     },
   };
 }
@@ -138,25 +137,41 @@ function eventGeo(
   if (city === undefined && region === undefined && lat === undefined && lon === undefined && sameCountry) {
     return fromIp;
   }
-  const geo: GeoLocation = { country, accuracyKm: EVENT_COUNTRY_ACCURACY_KM, source: 'event' };
-  if (region !== undefined) geo.region = region;
-  if (city !== undefined) {
-    geo.city = city;
-    geo.accuracyKm = EVENT_CITY_ACCURACY_KM;
-  }
+  const geo: GeoLocation = {
+    country,
+    region,
+    city,
+    lat: undefined,
+    lon: undefined,
+    timezone: undefined,
+    accuracyKm: city !== undefined ? EVENT_CITY_ACCURACY_KM : EVENT_COUNTRY_ACCURACY_KM,
+    source: 'event',
+  };
   if (typeof lat === 'number' && typeof lon === 'number') {
     geo.lat = lat;
     geo.lon = lon;
     geo.accuracyKm = EVENT_POINT_ACCURACY_KM;
-    const tz = timezoneAt(lat, lon);
-    if (tz !== undefined) geo.timezone = tz;
+    // GeoIP's zone serves when it places the address within a few km of the event's point; the
+    // polygon lookup is only needed when the event knows better.
+    geo.timezone =
+      sameCountry && fromIp.timezone !== undefined && near(fromIp, lat, lon)
+        ? fromIp.timezone
+        : timezoneAt(lat, lon);
   } else if (city !== undefined && sameCountry && fromIp.city?.toLowerCase() === city.toLowerCase()) {
     // Same city as GeoIP says: borrow its point and zone, keep the event's (coarser) accuracy.
-    if (fromIp.lat !== undefined && fromIp.lon !== undefined) {
-      geo.lat = fromIp.lat;
-      geo.lon = fromIp.lon;
-    }
-    if (fromIp.timezone !== undefined) geo.timezone = fromIp.timezone;
+    geo.lat = fromIp.lat;
+    geo.lon = fromIp.lon;
+    geo.timezone = fromIp.timezone;
   }
   return geo;
+}
+
+/** Within about 5 km (0.05° of latitude and longitude). */
+function near(geo: GeoLocation, lat: number, lon: number): boolean {
+  return (
+    geo.lat !== undefined &&
+    geo.lon !== undefined &&
+    Math.abs(geo.lat - lat) < 0.05 &&
+    Math.abs(geo.lon - lon) < 0.05
+  );
 }

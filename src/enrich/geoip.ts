@@ -202,6 +202,11 @@ function build(
 ): GeoLocation {
   const geo: GeoLocation = {
     country,
+    region,
+    city,
+    lat: undefined,
+    lon: undefined,
+    timezone: undefined,
     accuracyKm:
       typeof accuracyRadius === 'number' && accuracyRadius > 0
         ? accuracyRadius
@@ -210,16 +215,13 @@ function build(
           : GEOIP_COUNTRY_ACCURACY_KM,
     source: 'geoip',
   };
-  if (region !== undefined) geo.region = region;
-  if (city !== undefined) geo.city = city;
   const hasPoint = isCoordinate(lat, 90) && isCoordinate(lon, 180);
   if (hasPoint) {
     // The files store float32 (37.750999450683594); four decimals (~11 m) is all they mean.
     geo.lat = Math.round(lat * 1e4) / 1e4;
     geo.lon = Math.round(lon * 1e4) / 1e4;
   }
-  const tz = timezone ?? (hasPoint ? timezoneAt(lat, lon) : undefined);
-  if (tz !== undefined) geo.timezone = tz;
+  geo.timezone = timezone ?? (hasPoint ? timezoneAt(lat, lon) : undefined);
   return geo;
 }
 

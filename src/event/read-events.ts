@@ -77,6 +77,17 @@ export async function* readEvents(
   input: NodeJS.ReadableStream | string,
   options?: ReadEventsOptions,
 ): AsyncGenerator<ReadResult, void, undefined> {
+  for await (const batch of readEventBatches(input, options)) yield* batch;
+}
+
+/**
+ * {@link readEvents} a chunk of lines at a time: the same results in the same order, in arrays.
+ * For bulk consumers (`replay`): one await per chunk instead of one per line.
+ */
+export async function* readEventBatches(
+  input: NodeJS.ReadableStream | string,
+  options?: ReadEventsOptions,
+): AsyncGenerator<ReadResult[], void, undefined> {
   const maxLineBytes = options?.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) {
     throw new RangeError(`maxLineBytes must be a positive integer, got ${maxLineBytes}`);
@@ -107,8 +118,11 @@ export async function* readEvents(
     }
   }
 
-  if (format === 'csv') yield* readCsv(source, maxLineBytes, options?.validate);
-  else yield* readJsonl(source, maxLineBytes, options?.validate);
+  if (format === 'csv') {
+    for await (const result of readCsv(source, maxLineBytes, options?.validate)) yield [result];
+  } else {
+    yield* readJsonl(source, maxLineBytes, options?.validate);
+  }
 }
 
 /**
@@ -282,16 +296,18 @@ async function* readJsonl(
   source: AsyncIterable<Buffer>,
   maxLineBytes: number,
   validate: ValidateOptions | undefined,
-): AsyncGenerator<ReadResult> {
+): AsyncGenerator<ReadResult[]> {
   for await (const batch of splitLines(source, maxLineBytes)) {
+    const results: ReadResult[] = [];
     for (const l of batch) {
       if ('tooLong' in l) {
-        yield tooLongResult(l.line, l.tooLong, maxLineBytes, l.excerpt);
+        results.push(tooLongResult(l.line, l.tooLong, maxLineBytes, l.excerpt));
         continue;
       }
       const r = jsonLine(l.line, l.text, validate);
-      if (r !== undefined) yield r;
+      if (r !== undefined) results.push(r);
     }
+    if (results.length > 0) yield results;
   }
 }
 

@@ -87,24 +87,26 @@ export function validateEvent(raw: unknown, options?: ValidateOptions): Validate
 
 function normalise(ev: LoginEventInput, timestampMs: number, ip: string): LoginEvent {
   const attributes: Record<string, unknown> = {};
+  // Every field is always present (undefined when absent): all events share one object shape, so
+  // the scoring code that reads them stays monomorphic and fast.
   const event: LoginEvent = {
     eventId: ev.eventId ?? '',
     userId: ev.userId,
     timestampMs,
     success: ev.success,
     ip,
+    userAgent: ev.userAgent,
+    deviceId: ev.deviceId,
+    deviceType: ev.deviceType,
+    location: ev.location === undefined ? undefined : normaliseLocation(ev.location, attributes),
+    sessionDurationSec: ev.sessionDurationSec,
+    failedAttempts: ev.failedAttempts,
+    behavioralScore: ev.behavioralScore,
+    mfa: ev.mfa,
+    email: ev.email,
+    tenant: ev.tenant,
     attributes,
   };
-  if (ev.userAgent !== undefined) event.userAgent = ev.userAgent;
-  if (ev.deviceId !== undefined) event.deviceId = ev.deviceId;
-  if (ev.deviceType !== undefined) event.deviceType = ev.deviceType;
-  if (ev.location !== undefined) event.location = normaliseLocation(ev.location, attributes);
-  if (ev.sessionDurationSec !== undefined) event.sessionDurationSec = ev.sessionDurationSec;
-  if (ev.failedAttempts !== undefined) event.failedAttempts = ev.failedAttempts;
-  if (ev.behavioralScore !== undefined) event.behavioralScore = ev.behavioralScore;
-  if (ev.mfa !== undefined) event.mfa = ev.mfa;
-  if (ev.email !== undefined) event.email = ev.email;
-  if (ev.tenant !== undefined) event.tenant = ev.tenant;
   const rec = ev as Record<string, unknown>;
   for (const key in rec) {
     if (!KNOWN_EVENT_FIELDS.has(key)) setAttribute(attributes, key, rec[key]);
@@ -114,11 +116,13 @@ function normalise(ev: LoginEventInput, timestampMs: number, ip: string): LoginE
 }
 
 function normaliseLocation(loc: EventLocation, attributes: Record<string, unknown>): EventLocation {
-  const out: EventLocation = { country: loc.country.toUpperCase() };
-  if (loc.region !== undefined) out.region = loc.region;
-  if (loc.city !== undefined) out.city = loc.city;
-  if (loc.lat !== undefined) out.lat = loc.lat;
-  if (loc.lon !== undefined) out.lon = loc.lon;
+  const out: EventLocation = {
+    country: loc.country.toUpperCase(),
+    region: loc.region,
+    city: loc.city,
+    lat: loc.lat,
+    lon: loc.lon,
+  };
   const rec = loc as Record<string, unknown>;
   for (const key in rec) {
     if (!LOCATION_FIELDS.has(key)) setAttribute(attributes, `location.${key}`, rec[key]);

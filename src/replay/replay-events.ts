@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { EventFieldError } from '../event/event-error.js';
-import { readEvents } from '../event/read-events.js';
+import { readEventBatches } from '../event/read-events.js';
 import type { Pipeline } from '../pipeline.js';
 import type { ScoringState } from '../profile/scoring-state.js';
 import { type DetectionMetrics, DetectionTally } from '../train/detection-metrics.js';
@@ -50,20 +50,20 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
     if (!output.write(chunk)) await once(output, 'drain');
   };
 
-  for await (const result of readEvents(options.input, { format: options.format ?? 'auto' })) {
-    lines++;
-    if (options.onProgress && lines % progressEvery === 0) options.onProgress(lines);
-    if (result.errors) {
-      badLines++;
-      options.onBadLine?.(result.line, result.errors);
-      continue;
+  for await (const batch of readEventBatches(options.input, { format: options.format ?? 'auto' })) {
+    for (const result of batch) {
+      lines++;
+      if (options.onProgress && lines % progressEvery === 0) options.onProgress(lines);
+      if (result.errors) {
+        badLines++;
+        options.onBadLine?.(result.line, result.errors);
+        continue;
+      }
+      const assessment = pipeline.assess(result.event, state);
+      tally.add(assessment, result.event.success, result.event.attributes.label);
+      if (output) buffer.push(JSON.stringify(assessment));
     }
-    const assessment = pipeline.assess(result.event, state);
-    tally.add(assessment, result.event.success, result.event.attributes.label);
-    if (output) {
-      buffer.push(JSON.stringify(assessment));
-      if (buffer.length >= FLUSH_LINES) await flush();
-    }
+    if (buffer.length >= FLUSH_LINES) await flush();
   }
   await flush();
   return { metrics: tally.result(), badLines, seconds: (performance.now() - started) / 1000 };
