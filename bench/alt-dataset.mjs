@@ -228,7 +228,8 @@ const HOLIDAYS = {
   SG: '2025-01-01 2025-01-29 2025-01-30 2025-03-31 2025-04-18 2025-05-01 2025-05-12 2025-06-07 2025-08-09 2025-10-20 2025-12-25 2026-01-01 2026-02-17 2026-02-18 2026-03-21 2026-04-03 2026-05-01 2026-12-25',
 };
 const HOLIDAY_SET = new Set();
-for (const [cc, list] of Object.entries(HOLIDAYS)) for (const d of list.split(' ')) HOLIDAY_SET.add(`${cc}|${d}`);
+for (const [cc, list] of Object.entries(HOLIDAYS))
+  for (const d of list.split(' ')) HOLIDAY_SET.add(`${cc}|${d}`);
 const isHoliday = (cc, d) => HOLIDAY_SET.has(`${cc}|${DAYS[d].date}`);
 
 // ───────────────────────────── networks ─────────────────────────────
@@ -279,12 +280,60 @@ const C = {
     biz: [577, 812],
     offices: ['Toronto'],
   },
-  NL: { w: 4, names: 'nl', tz: 'Europe/Amsterdam', res: [1136, 33915], mob: [50266], biz: [1136, 8220], offices: ['Amsterdam'] },
-  AU: { w: 4, names: 'en', tz: 'Australia/Sydney', res: [1221, 4804, 7545], mob: [1221, 4804], biz: [1221, 4804], offices: ['Sydney'] },
-  FR: { w: 5, names: 'fr', tz: 'Europe/Paris', res: [3215, 12322, 15557], mob: [51207, 5410], biz: [3215, 8220], offices: ['Paris'] },
-  ES: { w: 4, names: 'es', tz: 'Europe/Madrid', res: [3352, 12430, 12479], mob: [12430, 12479], biz: [3352, 12479], offices: ['Madrid'] },
-  BR: { w: 4, names: 'br', tz: 'America/Sao_Paulo', res: [28573, 26599, 18881], mob: [26615, 26599], biz: [28573, 26599], offices: ['Sao Paulo'] },
-  SG: { w: 3, names: 'sg', tz: 'Asia/Singapore', res: [3758, 4657, 9506], mob: [4773, 4657], biz: [3758, 9506], offices: ['Singapore'] },
+  NL: {
+    w: 4,
+    names: 'nl',
+    tz: 'Europe/Amsterdam',
+    res: [1136, 33915],
+    mob: [50266],
+    biz: [1136, 8220],
+    offices: ['Amsterdam'],
+  },
+  AU: {
+    w: 4,
+    names: 'en',
+    tz: 'Australia/Sydney',
+    res: [1221, 4804, 7545],
+    mob: [1221, 4804],
+    biz: [1221, 4804],
+    offices: ['Sydney'],
+  },
+  FR: {
+    w: 5,
+    names: 'fr',
+    tz: 'Europe/Paris',
+    res: [3215, 12322, 15557],
+    mob: [51207, 5410],
+    biz: [3215, 8220],
+    offices: ['Paris'],
+  },
+  ES: {
+    w: 4,
+    names: 'es',
+    tz: 'Europe/Madrid',
+    res: [3352, 12430, 12479],
+    mob: [12430, 12479],
+    biz: [3352, 12479],
+    offices: ['Madrid'],
+  },
+  BR: {
+    w: 4,
+    names: 'br',
+    tz: 'America/Sao_Paulo',
+    res: [28573, 26599, 18881],
+    mob: [26615, 26599],
+    biz: [28573, 26599],
+    offices: ['Sao Paulo'],
+  },
+  SG: {
+    w: 3,
+    names: 'sg',
+    tz: 'Asia/Singapore',
+    res: [3758, 4657, 9506],
+    mob: [4773, 4657],
+    biz: [3758, 9506],
+    offices: ['Singapore'],
+  },
   // elsewhere: holiday destinations, attacker origins
   IT: { res: [3269, 30722], mob: [30722], tz: 'Europe/Rome' },
   JP: { res: [17676, 2516], mob: [2516], tz: 'Asia/Tokyo' },
@@ -307,14 +356,36 @@ const C = {
 const EMPLOYEE_CC = Object.keys(C).filter((cc) => C[cc].w);
 const OTHER_CC = Object.keys(C).filter((cc) => !C[cc].w);
 const HOLIDAY_DEST = ['ES', 'IT', 'FR', 'GB', 'US', 'MX', 'TH', 'JP', 'AU', 'SG', 'DE', 'NL', 'CA'];
-const FAR_ORIGINS = ['NG', 'VN', 'CN', 'RU', 'ID', 'BR', 'TR', 'UA', 'KR', 'AR', 'PH', 'RO', 'MY', 'TW', 'IN', 'MX', 'TH'];
-const ASN_CLOUD = [16509, 14618, 14061, 16276, 24940, 20473, 63949, 51167, 396982, 8075, 45102, 132203, 60781, 31898, 36007, 40676, 210644, 12876];
+const FAR_ORIGINS = [
+  'NG',
+  'VN',
+  'CN',
+  'RU',
+  'ID',
+  'BR',
+  'TR',
+  'UA',
+  'KR',
+  'AR',
+  'PH',
+  'RO',
+  'MY',
+  'TW',
+  'IN',
+  'MX',
+  'TH',
+];
+const ASN_CLOUD = [
+  16509, 14618, 14061, 16276, 24940, 20473, 63949, 51167, 396982, 8075, 45102, 132203, 60781, 31898, 36007,
+  40676, 210644, 12876,
+];
 const ASN_VPN = [9009, 212238, 60068, 136787, 207137, 62240, 39351, 11878];
 const ASN_TOR = [205100, 60729, 208323, 396507, 62744, 215125, 210731, 198093, 210558, 4224];
 const ASN_ZSCALER = [22616, 53813, 62044];
 
 const wanted = new Set([...ASN_CLOUD, ...ASN_VPN, ...ASN_TOR, ...ASN_ZSCALER]);
-for (const c of Object.values(C)) for (const a of [...(c.res ?? []), ...(c.mob ?? []), ...(c.biz ?? [])]) wanted.add(a);
+for (const c of Object.values(C))
+  for (const a of [...(c.res ?? []), ...(c.mob ?? []), ...(c.biz ?? [])]) wanted.add(a);
 const RANGES = new Map();
 {
   const text = readFileSync(ASN_CSV, 'utf8');
@@ -339,7 +410,8 @@ const RANGES = new Map();
     pos = nl + 1;
   }
   const missing = [...wanted].filter((a) => !RANGES.has(a));
-  if (missing.length) process.stderr.write(`note: ASNs absent from the ASN table, skipped: ${missing.join(', ')}\n`);
+  if (missing.length)
+    process.stderr.write(`note: ASNs absent from the ASN table, skipped: ${missing.join(', ')}\n`);
 }
 
 const reader = new Reader(readFileSync(MMDB));
@@ -495,7 +567,15 @@ for (const cc of EMPLOYEE_CC) {
       const f = entryFor(base.n + k, base.asn, base.rs, base.re);
       if (f && f.city === base.city) nat.push(f);
     }
-    OFFICES.push({ id: `${cc}-${norm(name).replace(/\W/g, '')}`, cc, name, lat: base.lat, lon: base.lon, tz: base.tz, nat });
+    OFFICES.push({
+      id: `${cc}-${norm(name).replace(/\W/g, '')}`,
+      cc,
+      name,
+      lat: base.lat,
+      lon: base.lon,
+      tz: base.tz,
+      nat,
+    });
   }
 }
 const VPN_GATEWAYS = [
@@ -504,12 +584,16 @@ const VPN_GATEWAYS = [
   { id: 'gw-ap', tz: 'Asia/Singapore' },
 ];
 const gatewayFor = (tz) =>
-  tz.startsWith('America') ? VPN_GATEWAYS[0] : tz.startsWith('Europe') || tz.startsWith('Africa') ? VPN_GATEWAYS[1] : VPN_GATEWAYS[2];
+  tz.startsWith('America')
+    ? VPN_GATEWAYS[0]
+    : tz.startsWith('Europe') || tz.startsWith('Africa')
+      ? VPN_GATEWAYS[1]
+      : VPN_GATEWAYS[2];
 
 // ───────────────────────────── user agents (with version drift) ─────────────────────────────
 const CHROME_134 = Date.UTC(2025, 2, 4);
 const chromeMajor = (ms) => 134 + Math.floor((ms - CHROME_134) / (28 * DAY));
-const edgeFull = (m) => `${m}.0.${3124 + (m - 134) * 55}.${(m * 37) % 90 + 10}`;
+const edgeFull = (m) => `${m}.0.${3124 + (m - 134) * 55}.${((m * 37) % 90) + 10}`;
 const IOS = [
   ['2024-12-11', '18.2'],
   ['2025-01-27', '18.3'],
@@ -537,9 +621,35 @@ const appVersion = (ms) => {
   const k = Math.max(0, Math.floor((ms - APP_EPOCH) / (14 * DAY)));
   return `5.${8 + k}.${k % 3}`;
 };
-const ANDROID_MODELS = ['SM-S918B', 'SM-S921B', 'SM-A546B', 'Pixel 8', 'Pixel 7a', 'SM-G991B', 'moto g84 5G', '2312DRA50G', 'CPH2581'];
-const IPHONE_MODELS = ['iPhone14,5', 'iPhone14,7', 'iPhone15,2', 'iPhone15,3', 'iPhone15,4', 'iPhone16,1', 'iPhone16,2', 'iPhone17,3'];
-const ACTIVESYNC_BUILD = { 18.2: '2202.32', 18.3: '2204.80', 18.4: '2205.252', 18.5: '2206.122', 18.6: '2207.38', 26.0: '2301.90' };
+const ANDROID_MODELS = [
+  'SM-S918B',
+  'SM-S921B',
+  'SM-A546B',
+  'Pixel 8',
+  'Pixel 7a',
+  'SM-G991B',
+  'moto g84 5G',
+  '2312DRA50G',
+  'CPH2581',
+];
+const IPHONE_MODELS = [
+  'iPhone14,5',
+  'iPhone14,7',
+  'iPhone15,2',
+  'iPhone15,3',
+  'iPhone15,4',
+  'iPhone16,1',
+  'iPhone16,2',
+  'iPhone17,3',
+];
+const ACTIVESYNC_BUILD = {
+  18.2: '2202.32',
+  18.3: '2204.80',
+  18.4: '2205.252',
+  18.5: '2206.122',
+  18.6: '2207.38',
+  26.0: '2301.90',
+};
 
 function browserUa(d, ms) {
   const m = chromeMajor(ms - d.lag * DAY);
@@ -556,11 +666,20 @@ function browserUa(d, ms) {
     return `Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${m}.0.0.0 Mobile Safari/537.36`;
   }
   const plat =
-    d.os === 'win' ? 'Windows NT 10.0; Win64; x64' : d.os === 'mac' ? 'Macintosh; Intel Mac OS X 10_15_7' : 'X11; Linux x86_64';
+    d.os === 'win'
+      ? 'Windows NT 10.0; Win64; x64'
+      : d.os === 'mac'
+        ? 'Macintosh; Intel Mac OS X 10_15_7'
+        : 'X11; Linux x86_64';
   switch (d.browser) {
     case 'firefox': {
       const f = m + 2;
-      const fp = d.os === 'win' ? 'Windows NT 10.0; Win64; x64' : d.os === 'mac' ? 'Macintosh; Intel Mac OS X 10.15' : 'X11; Ubuntu; Linux x86_64';
+      const fp =
+        d.os === 'win'
+          ? 'Windows NT 10.0; Win64; x64'
+          : d.os === 'mac'
+            ? 'Macintosh; Intel Mac OS X 10.15'
+            : 'X11; Ubuntu; Linux x86_64';
       return `Mozilla/5.0 (${fp}; rv:${f}.0) Gecko/20100101 Firefox/${f}.0`;
     }
     case 'safari': {
@@ -622,9 +741,12 @@ const TOOL_UAS = [
 function staleBrowserUa(r) {
   const k = r.int(0, 5);
   const m = r.int(96, 131);
-  if (k <= 1) return `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${m}.0.0.0 Safari/537.36`;
-  if (k === 2) return `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${m}.0.0.0 Safari/537.36`;
-  if (k === 3) return `Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:${m - 10}.0) Gecko/20100101 Firefox/${m - 10}.0`;
+  if (k <= 1)
+    return `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${m}.0.0.0 Safari/537.36`;
+  if (k === 2)
+    return `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${m}.0.0.0 Safari/537.36`;
+  if (k === 3)
+    return `Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:${m - 10}.0) Gecko/20100101 Firefox/${m - 10}.0`;
   if (k === 4)
     return `Mozilla/5.0 (iPhone; CPU iPhone OS 16_${r.int(0, 7)} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.${r.int(0, 6)} Mobile/15E148 Safari/604.1`;
   return `Mozilla/5.0 (Linux; Android 13; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${m}.0.0.0 Mobile Safari/537.36`;
@@ -660,7 +782,10 @@ const NAMES = {
     'joao ana pedro juliana lucas fernanda gabriel camila rafael beatriz thiago larissa',
     'silva santos oliveira souza rodrigues ferreira alves pereira lima gomes costa ribeiro',
   ],
-  sg: ['wei huimin junjie xinyi ravi siti marcus rachel kelvin jasmine', 'tan lim lee ng ong wong goh chua chan koh teo'],
+  sg: [
+    'wei huimin junjie xinyi ravi siti marcus rachel kelvin jasmine',
+    'tan lim lee ng ong wong goh chua chan koh teo',
+  ],
 };
 for (const k of Object.keys(NAMES)) NAMES[k] = NAMES[k].map((s) => s.split(' '));
 
@@ -712,14 +837,24 @@ function makePhone(r, kind = 'phone') {
 }
 function makePc(r) {
   const os = r.weighted(['win', 'mac'], [70, 30]);
-  return { kind: 'pc', os, browser: os === 'mac' ? r.pick(['safari', 'chrome']) : r.pick(['chrome', 'chrome', 'firefox', 'edge']), lag: r.int(0, 20), fp: r.hex(32), mailClient: 'browser' };
+  return {
+    kind: 'pc',
+    os,
+    browser: os === 'mac' ? r.pick(['safari', 'chrome']) : r.pick(['chrome', 'chrome', 'firefox', 'edge']),
+    lag: r.int(0, 20),
+    fp: r.hex(32),
+    mailClient: 'browser',
+  };
 }
 
 const USERS = [];
 const empNos = new Set();
 for (let i = 0; i < N_USERS; i++) {
   const r = new Rng('user', i);
-  const cc = r.weighted(EMPLOYEE_CC, EMPLOYEE_CC.map((c) => C[c].w));
+  const cc = r.weighted(
+    EMPLOYEE_CC,
+    EMPLOYEE_CC.map((c) => C[c].w),
+  );
   const [firsts, lasts] = NAMES[C[cc].names];
   const service = i % 200 === 199;
   let empNo;
@@ -727,14 +862,21 @@ for (let i = 0; i < N_USERS; i++) {
   while (empNos.has(empNo));
   empNos.add(empNo);
   const userId = service
-    ? uniqueId(`svc-${r.pick(['backup', 'jenkins', 'etl', 'reporting', 'sync', 'scanner', 'provisioning'])}@${DOMAIN}`)
+    ? uniqueId(
+        `svc-${r.pick(['backup', 'jenkins', 'etl', 'reporting', 'sync', 'scanner', 'provisioning'])}@${DOMAIN}`,
+      )
     : uniqueId(`${r.pick(firsts)}.${r.pick(lasts)}@${DOMAIN}`);
   const u = { i, r, cc, userId, empNo, service, trips: [] };
   USERS.push(u);
   if (service) {
     const home = r.chance(0.5) ? (CLOUD_BY_CC.US ?? CLOUD) : (CLOUD_BY_CC.DE ?? CLOUD_BY_CC.NL ?? CLOUD);
     u.svcIps = r.sample(home, r.int(1, 2));
-    u.svcUa = r.pick(['python-requests/2.31.0', 'Apache-HttpClient/4.5.14 (Java/17.0.9)', 'Go-http-client/2.0', 'PowerShell/7.4.1']);
+    u.svcUa = r.pick([
+      'python-requests/2.31.0',
+      'Apache-HttpClient/4.5.14 (Java/17.0.9)',
+      'Go-http-client/2.0',
+      'PowerShell/7.4.1',
+    ]);
     u.svcEvery = r.range(15, 60);
     u.startDay = 0;
     u.endDay = N_DAYS;
@@ -756,7 +898,8 @@ for (let i = 0; i < N_USERS; i++) {
   // home IP: dynamic for most, renewed every few days to weeks
   u.homeIps = [[0, home]];
   if (r.chance(0.7)) {
-    for (let d = r.int(2, 40); d < N_DAYS; d += r.int(3, 40)) u.homeIps.push([d, neighbour(r, at(u.homeIps, d))]);
+    for (let d = r.int(2, 40); d < N_DAYS; d += r.int(3, 40))
+      u.homeIps.push([d, neighbour(r, at(u.homeIps, d))]);
   }
   const nearHome = pool.filter((e) => e !== home && km(e, home) < 35);
   u.cafe = nearHome.length ? r.pick(nearHome) : neighbour(r, home);
@@ -770,7 +913,12 @@ for (let i = 0; i < N_USERS; i++) {
   u.weekendP = clamp(r.logn(0.14, 0.9), 0.01, 0.9);
   u.typo = clamp(r.logn(0.035, 0.6), 0.005, 0.2);
   u.phoneWifi = r.range(0.35, 0.9);
-  u.officeDays = u.arch === 'office' || u.arch === 'shift' ? [1, 2, 3, 4, 5] : u.arch === 'hybrid' ? r.sample([1, 2, 3, 4, 5], r.int(1, 4)) : [];
+  u.officeDays =
+    u.arch === 'office' || u.arch === 'shift'
+      ? [1, 2, 3, 4, 5]
+      : u.arch === 'hybrid'
+        ? r.sample([1, 2, 3, 4, 5], r.int(1, 4))
+        : [];
   u.appW = { sso: r.range(0.4, 0.8), mail: r.range(0.15, 0.5), hr: r.chance(0.45) ? r.range(0.01, 0.06) : 0 };
   u.hasApp = r.chance(0.65);
   u.vpnUser = u.arch !== 'office' && r.chance(0.35);
@@ -778,7 +926,9 @@ for (let i = 0; i < N_USERS; i++) {
   u.zsPop = nearest(ZS_POPS, home, 1)[0];
   u.persVpn = r.chance(0.035) ? r.range(0.3, 0.9) : 0;
   if (u.persVpn) {
-    const pop = r.chance(0.6) ? nearest(VPN_POPS, home, 3)[r.int(0, 2)] : r.pick(VPN_POPS.filter((p) => ['US', 'GB', 'NL', 'CH', 'SE'].includes(p.cc)));
+    const pop = r.chance(0.6)
+      ? nearest(VPN_POPS, home, 3)[r.int(0, 2)]
+      : r.pick(VPN_POPS.filter((p) => ['US', 'GB', 'NL', 'CH', 'SE'].includes(p.cc)));
     u.vpnExits = pop.ips;
   }
   // devices, with replacements and the odd cleared fingerprint
@@ -841,7 +991,12 @@ for (let i = 0; i < N_USERS; i++) {
     const cand = RES[dcc].filter((e) => km(e, home) > 120 && km(e, home) < 1800);
     if (cand.length) {
       const e = r.pick(cand);
-      u.second = { entry: e, mode: r.chance(0.6) ? 'weekends' : 'week', week: r.int(0, Math.max(0, Math.floor(N_DAYS / 7) - 1)), mob: nearest(MOB[dcc], e, 10) };
+      u.second = {
+        entry: e,
+        mode: r.chance(0.6) ? 'weekends' : 'week',
+        week: r.int(0, Math.max(0, Math.floor(N_DAYS / 7) - 1)),
+        mob: nearest(MOB[dcc], e, 10),
+      };
     }
   }
   if (u.arch === 'shift') {
@@ -881,13 +1036,27 @@ function behavioural(r, kind) {
 
 /** A login attempt by the user (with the occasional typo first). */
 function userLogin(u, r, t, dev, app, entry, extra = {}) {
-  const base = { userId: app === 'hr' ? u.empNo : u.userId, tenant: app, ip: entry, dev, label: 'benign', attackId: null, ui: u.i, tz: extra.tz };
+  const base = {
+    userId: app === 'hr' ? u.empNo : u.userId,
+    tenant: app,
+    ip: entry,
+    dev,
+    label: 'benign',
+    attackId: null,
+    ui: u.i,
+    tz: extra.tz,
+  };
   let tt = t;
   if (app !== 'vpn' || r.chance(0.5)) {
     if (r.chance(extra.typoBoost ?? u.typo)) {
       const n = extra.typoBoost ? r.int(2, 6) : r.weighted([1, 2, 3], [80, 15, 5]);
       for (let k = 0; k < n; k++) {
-        push({ ...base, t: tt, success: false, beh: app === 'sso' || app === 'mobile' ? behavioural(r, 'user') : undefined });
+        push({
+          ...base,
+          t: tt,
+          success: false,
+          beh: app === 'sso' || app === 'mobile' ? behavioural(r, 'user') : undefined,
+        });
         tt += r.range(4, 45) * 1000;
       }
       if (r.chance(0.02)) return; // gave up
@@ -907,7 +1076,11 @@ function mobileEntry(r, pool) {
 function genUser(u) {
   const r = u.r;
   if (u.service) {
-    for (let t = Date.UTC(SY, SM - 1, SD) + r.range(0, u.svcEvery) * MIN; t < DAYS[N_DAYS - 1].naive + DAY; t += r.logn(u.svcEvery, 0.15) * MIN) {
+    for (
+      let t = Date.UTC(SY, SM - 1, SD) + r.range(0, u.svcEvery) * MIN;
+      t < DAYS[N_DAYS - 1].naive + DAY;
+      t += r.logn(u.svcEvery, 0.15) * MIN
+    ) {
       const o = u.svcOutage;
       const failing = o && t >= DAYS[o.day].naive + 9 * H && t < DAYS[o.day].naive + (9 + o.hours) * H;
       const ev = push({
@@ -922,7 +1095,8 @@ function genUser(u) {
         ui: u.i,
       });
       if (failing) {
-        for (let k = 0; k < r.int(0, 2); k++) push({ ...ev, t: ev.t + r.range(1, 20) * 1000, seq: undefined });
+        for (let k = 0; k < r.int(0, 2); k++)
+          push({ ...ev, t: ev.t + r.range(1, 20) * 1000, seq: undefined });
       }
     }
     return;
@@ -939,7 +1113,9 @@ function genUser(u) {
     const atSecond =
       u.second &&
       !trip &&
-      (u.second.mode === 'weekends' ? (day.dow === 0 || day.dow === 6 || day.dow === 5) && d % 14 < 7 : Math.floor(d / 7) === u.second.week);
+      (u.second.mode === 'weekends'
+        ? (day.dow === 0 || day.dow === 6 || day.dow === 5) && d % 14 < 7
+        : Math.floor(d / 7) === u.second.week);
     const homeEntry = atSecond ? u.second.entry : at(u.homeIps, d);
     const mobPool = atSecond ? u.second.mob : u.mobNear;
     const baseTz = atSecond ? u.second.entry.tz : u.tz;
@@ -950,11 +1126,15 @@ function genUser(u) {
     const net = (o) => {
       const dev = o.dev;
       if (o.place === 'office') {
-        if (dev.kind === 'phone' && r.chance(0.45)) return mobileEntry(r, (o.office.mob ??= nearest(MOB[o.office.cc], o.office, 8))) ?? r.pick(o.office.nat);
+        if (dev.kind === 'phone' && r.chance(0.45))
+          return (
+            mobileEntry(r, (o.office.mob ??= nearest(MOB[o.office.cc], o.office, 8))) ?? r.pick(o.office.nat)
+          );
         return r.pick(o.office.nat);
       }
       if (o.place === 'hotel') {
-        if (dev.kind === 'laptop' && u.alwaysZs && o.app !== 'vpn') return r.pick(nearest(ZS_POPS, trip.hotel, 1)[0].ips);
+        if (dev.kind === 'laptop' && u.alwaysZs && o.app !== 'vpn')
+          return r.pick(nearest(ZS_POPS, trip.hotel, 1)[0].ips);
         if (dev.kind === 'phone' && r.chance(0.6)) {
           if (trip.intl && !trip.localSim) return r.pick(u.mobNear); // home-routed roaming
           return r.pick((trip.mob ??= nearest(MOB[trip.hotel.cc], trip.hotel, 10)));
@@ -967,7 +1147,8 @@ function genUser(u) {
       if (u.persVpn && dev.kind !== 'laptop' && r.chance(u.persVpn)) return r.pick(u.vpnExits);
       if (dev.kind === 'laptop' && u.alwaysZs && o.app !== 'vpn') return r.pick(u.zsPop.ips);
       if (dev.kind === 'laptop' && u.persVpn && r.chance(u.persVpn * 0.4)) return r.pick(u.vpnExits);
-      if ((dev.kind === 'phone' || dev.kind === 'tablet') && !r.chance(u.phoneWifi)) return mobileEntry(r, mobPool) ?? r.pick(MOB[u.cc]);
+      if ((dev.kind === 'phone' || dev.kind === 'tablet') && !r.chance(u.phoneWifi))
+        return mobileEntry(r, mobPool) ?? r.pick(MOB[u.cc]);
       return homeEntry;
     };
 
@@ -979,26 +1160,49 @@ function genUser(u) {
       const [on, off] = u.shift.pattern;
       working = !onVacation && (d + u.shift.phase) % (on + off) < on;
       let type = u.shift.type;
-      if (u.shift.rotates && Math.floor((d + u.shift.phase) / 7) % 2) type = type === 'night' ? 'early' : 'night';
+      if (u.shift.rotates && Math.floor((d + u.shift.phase) / 7) % 2)
+        type = type === 'night' ? 'early' : 'night';
       start = (type === 'night' ? 21.75 : type === 'evening' ? 13.75 : 5.75) + r.normal(0, 0.2);
       len = 8.5 + r.normal(0, 0.3);
     }
-    const place = u.office && !trip && !atSecond && u.officeDays.includes(day.dow) && !(r.chance(0.12) && u.arch === 'hybrid') ? 'office' : 'home';
+    const place =
+      u.office &&
+      !trip &&
+      !atSecond &&
+      u.officeDays.includes(day.dow) &&
+      !(r.chance(0.12) && u.arch === 'hybrid')
+        ? 'office'
+        : 'home';
     const dowMult = day.dow === 1 ? 1.15 : day.dow === 5 ? 0.8 : 1;
 
     const workDay = (tz, plc, office, from = 0, to = 48) => {
       const s = start;
       const e = s + len;
       if (s >= from && s < to) {
-        if (u.vpnUser && plc !== 'office') occ.push({ h: s, tz, dev: laptop, place: plc, office, app: 'vpn' });
-        occ.push({ h: s + r.range(0.01, 0.08), tz, dev: laptop, place: plc, office, app: 'sso', first: true });
+        if (u.vpnUser && plc !== 'office')
+          occ.push({ h: s, tz, dev: laptop, place: plc, office, app: 'vpn' });
+        occ.push({
+          h: s + r.range(0.01, 0.08),
+          tz,
+          dev: laptop,
+          place: plc,
+          office,
+          app: 'sso',
+          first: true,
+        });
       }
       const k = r.poisson(u.lambda * dowMult);
       for (let j = 0; j < k; j++) {
         const h = r.range(s + 0.1, e);
         if (h >= from && h < to) occ.push({ h, tz, dev: laptop, place: plc, office });
       }
-      if (r.chance(u.phoneMorning) && s - 1 >= from) occ.push({ h: s - r.range(0.2, 1.5), tz, dev: phone, place: plc === 'office' ? (r.chance(0.5) ? 'out' : 'home') : plc });
+      if (r.chance(u.phoneMorning) && s - 1 >= from)
+        occ.push({
+          h: s - r.range(0.2, 1.5),
+          tz,
+          dev: phone,
+          place: plc === 'office' ? (r.chance(0.5) ? 'out' : 'home') : plc,
+        });
       if (r.chance(0.3)) {
         const h = s + len / 2 + r.normal(0, 0.5);
         if (h >= from && h < to) occ.push({ h, tz, dev: phone, place: r.chance(0.4) ? 'out' : plc });
@@ -1006,16 +1210,26 @@ function genUser(u) {
       const ke = r.poisson(u.phoneEvening);
       for (let j = 0; j < ke; j++) {
         const h = r.range(e + 0.5, Math.max(e + 1, 23.5));
-        if (h >= from && h < to) occ.push({ h, tz, dev: phone, place: plc === 'office' || plc === 'cafe' ? 'home' : plc });
+        if (h >= from && h < to)
+          occ.push({ h, tz, dev: phone, place: plc === 'office' || plc === 'cafe' ? 'home' : plc });
       }
-      if (u.pc && r.chance(0.12) && plc !== 'hotel') occ.push({ h: r.range(19, 22.5), tz, dev: u.pc, place: 'home' });
-      if (u.tablet && r.chance(0.15)) occ.push({ h: r.range(19, 23), tz, dev: u.tablet, place: plc === 'office' ? 'home' : plc });
+      if (u.pc && r.chance(0.12) && plc !== 'hotel')
+        occ.push({ h: r.range(19, 22.5), tz, dev: u.pc, place: 'home' });
+      if (u.tablet && r.chance(0.15))
+        occ.push({ h: r.range(19, 23), tz, dev: u.tablet, place: plc === 'office' ? 'home' : plc });
     };
     const offDay = (tz, plc) => {
       if (!r.chance(u.weekendP)) return;
       const k = r.int(1, 3);
       for (let j = 0; j < k; j++) {
-        const devs = [phone, phone, phone, laptop, ...(u.pc ? [u.pc, u.pc] : []), ...(u.tablet ? [u.tablet] : [])];
+        const devs = [
+          phone,
+          phone,
+          phone,
+          laptop,
+          ...(u.pc ? [u.pc, u.pc] : []),
+          ...(u.tablet ? [u.tablet] : []),
+        ];
         occ.push({ h: r.range(8.5, 23), tz, dev: r.pick(devs), place: plc });
       }
     };
@@ -1025,10 +1239,14 @@ function genUser(u) {
       const dtz = trip.hotel.tz;
       const depUtc = localToUtc(u.tz, day.naive + trip.depH * H);
       const arrUtc = depUtc + trip.flightH * H;
-      const arrLocal = localHour(dtz, arrUtc) + (Math.floor((arrUtc + tzOffset(dtz, arrUtc) * MIN) / DAY) * DAY - day.naive) / H;
+      const arrLocal =
+        localHour(dtz, arrUtc) +
+        (Math.floor((arrUtc + tzOffset(dtz, arrUtc) * MIN) / DAY) * DAY - day.naive) / H;
       const retUtc = localToUtc(dtz, day.naive + trip.retH * H);
       const backUtc = retUtc + trip.flightH * H;
-      const backLocal = localHour(u.tz, backUtc) + (Math.floor((backUtc + tzOffset(u.tz, backUtc) * MIN) / DAY) * DAY - day.naive) / H;
+      const backLocal =
+        localHour(u.tz, backUtc) +
+        (Math.floor((backUtc + tzOffset(u.tz, backUtc) * MIN) / DAY) * DAY - day.naive) / H;
       const awayPlace = trip.office && !weekendLike ? 'office' : 'hotel';
       if (d === trip.from) {
         occ.push({ h: trip.depH - r.range(1, 3), tz: u.tz, dev: phone, place: 'home' });
@@ -1045,7 +1263,11 @@ function genUser(u) {
     } else if (onVacation) {
       if (r.chance(0.2)) occ.push({ h: r.range(9, 22), tz: u.tz, dev: phone, place: 'out' });
     } else if (working) {
-      workDay(baseTz, atSecond ? 'home' : place === 'office' ? 'office' : !u.office && r.chance(0.06) ? 'cafe' : 'home', u.office);
+      workDay(
+        baseTz,
+        atSecond ? 'home' : place === 'office' ? 'office' : !u.office && r.chance(0.06) ? 'cafe' : 'home',
+        u.office,
+      );
     } else offDay(baseTz, 'home');
 
     occ.sort((a, b) => a.h - b.h);
@@ -1055,14 +1277,18 @@ function genUser(u) {
       let app = o.app;
       const dev = o.dev;
       if (!app) {
-        if (dev.kind === 'laptop') app = r.weighted(['sso', 'mail', 'hr'], [u.appW.sso, u.appW.mail, u.appW.hr]);
+        if (dev.kind === 'laptop')
+          app = r.weighted(['sso', 'mail', 'hr'], [u.appW.sso, u.appW.mail, u.appW.hr]);
         else if (dev.kind === 'pc') app = r.chance(0.6) ? 'mail' : 'sso';
         else if (dev.kind === 'tablet') app = r.chance(0.5) ? 'mobile' : 'mail';
         else app = u.hasApp && r.chance(0.55) ? 'mobile' : r.chance(0.75) ? 'mail' : 'sso';
       }
       if (app === 'mobile' && dev.kind !== 'phone' && dev.kind !== 'tablet') app = 'sso';
       const entry = net({ ...o, app, office: o.office ?? o.trip?.office ?? u.office });
-      const boost = (backFromVacation && o.first && r.chance(0.35)) || (newHire && o.first && r.chance(0.3)) ? 0.999 : undefined;
+      const boost =
+        (backFromVacation && o.first && r.chance(0.35)) || (newHire && o.first && r.chance(0.3))
+          ? 0.999
+          : undefined;
       userLogin(u, r, t, dev, app, entry, { typoBoost: boost, where, tz: o.tz });
     }
     // changed password: phone mail client keeps retrying the old one until updated
@@ -1109,9 +1335,11 @@ const fakeUserId = (r) => {
   const [f, l] = NAMES.en;
   const style = r.int(0, 4);
   if (style === 0) return `${r.pick(f)}${r.pick(l)}${r.int(60, 99)}@gmail.com`;
-  if (style === 1) return `${r.pick(f)}.${r.pick(l)}@${r.pick(['yahoo.com', 'hotmail.com', 'outlook.com', 'aol.com'])}`;
+  if (style === 1)
+    return `${r.pick(f)}.${r.pick(l)}@${r.pick(['yahoo.com', 'hotmail.com', 'outlook.com', 'aol.com'])}`;
   if (style === 2) return `${r.pick(f)[0]}${r.pick(l)}@${DOMAIN}`;
-  if (style === 3) return `${r.pick(['admin', 'administrator', 'it', 'helpdesk', 'test', 'info', 'hr', 'finance'])}@${DOMAIN}`;
+  if (style === 3)
+    return `${r.pick(['admin', 'administrator', 'it', 'helpdesk', 'test', 'info', 'hr', 'finance'])}@${DOMAIN}`;
   return `${r.pick(f)}.${r.pick(l)}@${DOMAIN}`;
 };
 const existing = new Set(USERS.map((u) => u.userId));
@@ -1121,7 +1349,12 @@ function attackerUaForTakeover(r, victim, d) {
   // some attackers copy the victim's browser UA (stolen cookies/infostealer logs); others use their own
   const v = at(victim.laptops, d);
   if (r.chance(0.3)) return browserUa(v, DAYS[d].naive);
-  const me = { kind: 'laptop', os: r.weighted(['win', 'mac', 'linux'], [70, 20, 10]), browser: r.pick(['chrome', 'chrome', 'firefox', 'edge']), lag: r.int(0, 60) };
+  const me = {
+    kind: 'laptop',
+    os: r.weighted(['win', 'mac', 'linux'], [70, 20, 10]),
+    browser: r.pick(['chrome', 'chrome', 'firefox', 'edge']),
+    lag: r.int(0, 60),
+  };
   return browserUa(me, DAYS[d].naive);
 }
 function tenantFor(r, kind) {
@@ -1149,14 +1382,28 @@ plan.forEach((scenario, k) => {
     const victim = r.pick(eligible.filter((u) => tenant !== 'vpn' || u.vpnUser).concat(eligible.slice(0, 1)));
     const userId = r.chance(0.1) ? `admin@${DOMAIN}` : victim.userId;
     const src = r.weighted(['cloud', 'res', 'vpn'], [50, 30, 20]);
-    const ip = src === 'cloud' ? r.pick(CLOUD) : src === 'vpn' ? r.pick(r.pick(VPN_POPS).ips) : proxyEntry(r, OTHER_CC);
+    const ip =
+      src === 'cloud'
+        ? r.pick(CLOUD)
+        : src === 'vpn'
+          ? r.pick(r.pick(VPN_POPS).ips)
+          : proxyEntry(r, OTHER_CC);
     const dev = attackDevice(r, r.chance(0.85) ? r.pick(TOOL_UAS) : undefined, false);
     const n = Math.round(clamp(r.logn(120, 0.7), 25, 600));
     const gap = r.logn(2.5, 0.8);
     let t = dayStart + r.range(0, 24) * H;
     const wins = userId === victim.userId && r.chance(0.3);
     for (let j = 0; j < n; j++) {
-      attackEvent(c, { userId, tenant, ip, dev, t, success: wins && j === n - 1, beh: behavioural(r, 'bot'), mfa: mfaHint() });
+      attackEvent(c, {
+        userId,
+        tenant,
+        ip,
+        dev,
+        t,
+        success: wins && j === n - 1,
+        beh: behavioural(r, 'bot'),
+        mfa: mfaHint(),
+      });
       t += r.logn(gap, 0.5) * 1000;
     }
     c.victims.push(userId);
@@ -1186,7 +1433,16 @@ plan.forEach((scenario, k) => {
       for (const [j, userId] of order.entries()) {
         if (done.has(userId)) continue;
         const win = winners.has(userId) && Math.min(winRound.get(userId), rounds - 1) === round;
-        attackEvent(c, { userId, tenant, ip: ips[j % ips.length], dev, t, success: win, beh: behavioural(r, 'bot'), mfa: mfaHint() });
+        attackEvent(c, {
+          userId,
+          tenant,
+          ip: ips[j % ips.length],
+          dev,
+          t,
+          success: win,
+          beh: behavioural(r, 'bot'),
+          mfa: mfaHint(),
+        });
         if (win) {
           done.add(userId);
           c.victims.push(userId);
@@ -1201,7 +1457,13 @@ plan.forEach((scenario, k) => {
     const ips = [];
     for (let j = 0; j < nIps; j++) {
       const s = r.weighted(['res', 'cloud', 'vpn'], [50, 30, 20]);
-      ips.push(s === 'res' ? proxyEntry(r, ALL_PROXY_CC) : s === 'cloud' ? r.pick(CLOUD) : r.pick(r.pick(VPN_POPS).ips));
+      ips.push(
+        s === 'res'
+          ? proxyEntry(r, ALL_PROXY_CC)
+          : s === 'cloud'
+            ? r.pick(CLOUD)
+            : r.pick(r.pick(VPN_POPS).ips),
+      );
     }
     const real = r.sample(
       humans.filter((u) => u.endDay > day),
@@ -1248,7 +1510,10 @@ plan.forEach((scenario, k) => {
     for (let tries = 0; tries < 200 && !own; tries++) {
       victim = r.pick(eligible);
       const list = (benignSuccesses.get(victim.i) ?? []).filter(
-        (s) => s.t >= DAYS[day].naive - DAY && s.t < DAYS[Math.min(N_DAYS - 1, day + 2)].naive && s.where !== 'trip',
+        (s) =>
+          s.t >= DAYS[day].naive - DAY &&
+          s.t < DAYS[Math.min(N_DAYS - 1, day + 2)].naive &&
+          s.where !== 'trip',
       );
       if (list.length) own = r.pick(list);
     }
@@ -1266,17 +1531,37 @@ plan.forEach((scenario, k) => {
     const dev = attackDevice(r, attackerUaForTakeover(r, victim, day), tenant === 'sso');
     let t = own.t + r.range(6, 100) * MIN;
     for (let j = r.weighted([0, 1, 2], [65, 25, 10]); j > 0; j--) {
-      attackEvent(c, { userId: victim.userId, tenant, ip, dev, t, success: false, beh: behavioural(r, 'human-attacker') });
+      attackEvent(c, {
+        userId: victim.userId,
+        tenant,
+        ip,
+        dev,
+        t,
+        success: false,
+        beh: behavioural(r, 'human-attacker'),
+      });
       t += r.range(10, 90) * 1000;
     }
     const hint = mfaHint();
     for (let j = r.int(1, 3); j > 0; j--) {
-      attackEvent(c, { userId: victim.userId, tenant, ip, dev, t, success: true, beh: behavioural(r, 'human-attacker'), mfa: hint, sess: r.chance(0.5) ? r.int(30, 1800) : undefined });
+      attackEvent(c, {
+        userId: victim.userId,
+        tenant,
+        ip,
+        dev,
+        t,
+        success: true,
+        beh: behavioural(r, 'human-attacker'),
+        mfa: hint,
+        sess: r.chance(0.5) ? r.int(30, 1800) : undefined,
+      });
       t += r.range(10, 180) * MIN;
     }
     c.victims.push(victim.userId);
   } else if (scenario === 'new_device_odd_hours') {
-    const cand = eligible.filter((u) => !u.shift && !u.trips.some((tr) => day >= tr.from - 1 && day <= tr.to + 1));
+    const cand = eligible.filter(
+      (u) => !u.shift && !u.trips.some((tr) => day >= tr.from - 1 && day <= tr.to + 1),
+    );
     const victim = r.pick(cand.length ? cand : eligible);
     const h = r.range(0.5, 4.5);
     let t = localToUtc(victim.tz, DAYS[day].naive + h * H) + r.int(0, 59_999);
@@ -1289,12 +1574,29 @@ plan.forEach((scenario, k) => {
     const tenant = tenantFor(r, 'takeover');
     const dev = attackDevice(r, attackerUaForTakeover(r, victim, day), tenant === 'sso');
     if (r.chance(0.3)) {
-      attackEvent(c, { userId: victim.userId, tenant, ip, dev, t, success: false, beh: behavioural(r, 'human-attacker') });
+      attackEvent(c, {
+        userId: victim.userId,
+        tenant,
+        ip,
+        dev,
+        t,
+        success: false,
+        beh: behavioural(r, 'human-attacker'),
+      });
       t += r.range(20, 120) * 1000;
     }
     const hint = mfaHint();
     for (let j = r.weighted([1, 2, 3], [60, 30, 10]); j > 0; j--) {
-      attackEvent(c, { userId: victim.userId, tenant, ip, dev, t, success: true, beh: behavioural(r, 'human-attacker'), mfa: hint });
+      attackEvent(c, {
+        userId: victim.userId,
+        tenant,
+        ip,
+        dev,
+        t,
+        success: true,
+        beh: behavioural(r, 'human-attacker'),
+        mfa: hint,
+      });
       t += r.range(5, 50) * MIN;
     }
     c.victims.push(victim.userId);
@@ -1303,18 +1605,41 @@ plan.forEach((scenario, k) => {
     const victim = r.pick(cand);
     const tor = r.chance(0.55);
     const tenant = tenantFor(r, 'takeover');
-    const dev = attackDevice(r, tor ? 'Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0' : attackerUaForTakeover(r, victim, day), tenant === 'sso');
+    const dev = attackDevice(
+      r,
+      tor
+        ? 'Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0'
+        : attackerUaForTakeover(r, victim, day),
+      tenant === 'sso',
+    );
     const pop = r.pick(VPN_POPS);
     const exit = () => (tor ? r.pick(TOR) : r.pick(pop.ips));
     let t = dayStart + r.range(0, 24) * H;
     for (let j = r.weighted([0, 1, 2, 3], [45, 30, 15, 10]); j > 0; j--) {
-      attackEvent(c, { userId: victim.userId, tenant, ip: exit(), dev, t, success: false, beh: behavioural(r, 'human-attacker') });
+      attackEvent(c, {
+        userId: victim.userId,
+        tenant,
+        ip: exit(),
+        dev,
+        t,
+        success: false,
+        beh: behavioural(r, 'human-attacker'),
+      });
       t += r.range(15, 240) * 1000;
     }
     const hint = mfaHint();
     const ip = exit();
     for (let j = r.weighted([1, 2], [70, 30]); j > 0; j--) {
-      attackEvent(c, { userId: victim.userId, tenant, ip: tor && j === 1 ? exit() : ip, dev, t, success: true, beh: behavioural(r, 'human-attacker'), mfa: hint });
+      attackEvent(c, {
+        userId: victim.userId,
+        tenant,
+        ip: tor && j === 1 ? exit() : ip,
+        dev,
+        t,
+        success: true,
+        beh: behavioural(r, 'human-attacker'),
+        mfa: hint,
+      });
       t += r.range(5, 90) * MIN;
     }
     c.victims.push(victim.userId);
@@ -1327,24 +1652,54 @@ plan.forEach((scenario, k) => {
     const uas = Array.from({ length: 8 }, () => staleBrowserUa(r));
     const ipFor = () => {
       const s = r.weighted(['res', 'cloud', 'local'], [55, 25, 20]);
-      return s === 'cloud' ? r.pick(CLOUD) : s === 'local' ? r.pick(RES[victim.cc]) : proxyEntry(r, ALL_PROXY_CC);
+      return s === 'cloud'
+        ? r.pick(CLOUD)
+        : s === 'local'
+          ? r.pick(RES[victim.cc])
+          : proxyEntry(r, ALL_PROXY_CC);
     };
     let t = t0;
     for (let hour = 0; hour < nDays * 24 - 1; hour++) {
       if (!r.chance(0.6)) continue;
       for (let j = r.int(1, 3); j > 0; j--) {
         t = t0 + (hour + r.float()) * H;
-        attackEvent(c, { userId: victim.userId, tenant, ip: ipFor(), dev: attackDevice(r, r.pick(uas), false), t, success: false, beh: behavioural(r, 'bot') });
+        attackEvent(c, {
+          userId: victim.userId,
+          tenant,
+          ip: ipFor(),
+          dev: attackDevice(r, r.pick(uas), false),
+          t,
+          success: false,
+          beh: behavioural(r, 'bot'),
+        });
       }
     }
     t = t0 + nDays * 24 * H - r.range(0, 0.5) * H;
-    attackEvent(c, { userId: victim.userId, tenant, ip: ipFor(), dev: attackDevice(r, r.pick(uas), false), t, success: true, beh: behavioural(r, 'bot'), mfa: mfaHint() });
+    attackEvent(c, {
+      userId: victim.userId,
+      tenant,
+      ip: ipFor(),
+      dev: attackDevice(r, r.pick(uas), false),
+      t,
+      success: true,
+      beh: behavioural(r, 'bot'),
+      mfa: mfaHint(),
+    });
     c.victims.push(victim.userId);
   }
 });
 
 // ───────────────────────────── IdP-side fields, serialisation ─────────────────────────────
-EVENTS.sort((a, b) => a.t - b.t || a.seq - b.seq);
+{
+  // sort through a typed key array (much faster than comparing the heterogeneous event objects)
+  const keys = new Float64Array(EVENTS.length);
+  for (let i = 0; i < EVENTS.length; i++) keys[i] = EVENTS[i].t;
+  const idx = new Uint32Array(EVENTS.length).map((_, i) => i);
+  idx.sort((a, b) => keys[a] - keys[b] || a - b);
+  const sorted = Array.from(idx, (i) => EVENTS[i]);
+  EVENTS.length = 0;
+  for (const e of sorted) EVENTS.push(e);
+}
 const F = new Rng('fields');
 const fails = new Map();
 const seenDev = new Map();
@@ -1412,7 +1767,8 @@ function serialise(e) {
       o.ip = ip.ip;
       if (ua) o.userAgent = ua;
       if (devId) o.deviceId = devId;
-      if (F.chance(0.97)) o.location = { country: ip.cc, region: ip.region, city: ip.city, lat: r4(ip.lat), lon: r4(ip.lon) };
+      if (F.chance(0.97))
+        o.location = { country: ip.cc, region: ip.region, city: ip.city, lat: r4(ip.lat), lon: r4(ip.lon) };
       o.failedAttempts = failedBefore;
       if (mfa) o.mfa = mfa;
       if (e.beh !== undefined && e.dev.kind !== 'script') o.behavioralScore = Math.round(e.beh * 1000) / 1000;
@@ -1427,7 +1783,12 @@ function serialise(e) {
       o.ip = ip.ip;
       if (ua) o.userAgent = ua;
       if (e.sess !== undefined && e.success) o.sessionDurationSec = e.sess;
-      o.protocol = ua?.startsWith('Apple-') || ua === 'Outlook-Android/2.0' ? 'activesync' : ua?.startsWith('Microsoft Office') ? 'mapi' : 'web';
+      o.protocol =
+        ua?.startsWith('Apple-') || ua === 'Outlook-Android/2.0'
+          ? 'activesync'
+          : ua?.startsWith('Microsoft Office')
+            ? 'mapi'
+            : 'web';
       break;
     }
     case 'mobile': {
@@ -1489,7 +1850,8 @@ for (const e of EVENTS) {
   const o = serialise(e);
   // self-check: contract, ordering, and that every IP geolocates to the city we claim
   const tms = typeof o.timestamp === 'number' ? o.timestamp : Date.parse(o.timestamp);
-  if (!(typeof o.userId === 'string' && o.userId.length > 0 && o.userId.length <= 256)) problems.push(`userId ${o.userId}`);
+  if (!(typeof o.userId === 'string' && o.userId.length > 0 && o.userId.length <= 256))
+    problems.push(`userId ${o.userId}`);
   if (!Number.isFinite(tms) || Math.abs(tms - e.t) >= 1000) problems.push(`timestamp ${o.timestamp}`);
   if (tms < lastT - 1000) problems.push(`order ${o.timestamp}`);
   lastT = Math.max(lastT, tms);
@@ -1503,9 +1865,14 @@ for (const e of EVENTS) {
   if (!g?.city) problems.push(`no city for ${o.ip}`);
   const L = o.location;
   if (L && g) {
-    if (L.country !== g.country_code || (L.city !== undefined && L.city !== g.city) || (L.region !== undefined && L.region !== g.state1))
+    if (
+      L.country !== g.country_code ||
+      (L.city !== undefined && L.city !== g.city) ||
+      (L.region !== undefined && L.region !== g.state1)
+    )
       problems.push(`location mismatch ${o.ip}`);
-    if (L.lat !== undefined && (Math.abs(L.lat - g.latitude) > 1e-3 || Math.abs(L.lon - g.longitude) > 1e-3)) problems.push(`latlon ${o.ip}`);
+    if (L.lat !== undefined && (Math.abs(L.lat - g.latitude) > 1e-3 || Math.abs(L.lon - g.longitude) > 1e-3))
+      problems.push(`latlon ${o.ip}`);
   }
   if (o.userAgent && o.userAgent.length > 2048) problems.push('ua length');
   let s = stats.get(o.label);
@@ -1523,8 +1890,12 @@ for (const e of EVENTS) {
 if (buf) out.write(buf);
 const finish = () => {
   const secs = ((performance.now() - T_START) / 1000).toFixed(1);
-  const lines = [`alt-dataset: ${N_USERS} users, ${N_DAYS} days from ${ARGS.start}, seed ${SEED}: ${EVENTS.length} events in ${secs}s`];
-  lines.push(`${'label'.padEnd(22)}${'events'.padStart(9)}${'success'.padStart(9)}${'campaigns'.padStart(11)}${'accounts'.padStart(10)}`);
+  const lines = [
+    `alt-dataset: ${N_USERS} users, ${N_DAYS} days from ${ARGS.start}, seed ${SEED}: ${EVENTS.length} events in ${secs}s`,
+  ];
+  lines.push(
+    `${'label'.padEnd(22)}${'events'.padStart(9)}${'success'.padStart(9)}${'campaigns'.padStart(11)}${'accounts'.padStart(10)}`,
+  );
   const order = ['benign', ...SCENARIOS];
   for (const label of order) {
     const s = stats.get(label);
@@ -1538,8 +1909,16 @@ const finish = () => {
   }
   const tenants = {};
   for (const e of EVENTS) tenants[e.tenant] = (tenants[e.tenant] ?? 0) + 1;
-  lines.push(`tenants: ${Object.entries(tenants).map(([k, v]) => `${k}=${v}`).join(' ')}; distinct IPs: ${geoSeen.size}`);
-  lines.push(problems.length ? `SELF-CHECK FAILED: ${problems.length} problems, e.g. ${problems.slice(0, 5).join('; ')}` : 'self-check: ok');
+  lines.push(
+    `tenants: ${Object.entries(tenants)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}; distinct IPs: ${geoSeen.size}`,
+  );
+  lines.push(
+    problems.length
+      ? `SELF-CHECK FAILED: ${problems.length} problems, e.g. ${problems.slice(0, 5).join('; ')}`
+      : 'self-check: ok',
+  );
   process.stderr.write(`${lines.join('\n')}\n`);
   if (problems.length) process.exitCode = 1;
 };

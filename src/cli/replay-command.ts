@@ -25,6 +25,7 @@ export function replayCommand(): Command {
     )
     .option('--config <file>', 'scoring config (JSON) overriding the defaults')
     .option('--metrics <file>', 'also write the summary figures as JSON')
+    .option('--allow-future', 'accept events timestamped more than a day after now (refused by default)')
     .option('--no-progress', 'no progress bar')
     .action(async (input: string, opts: ReplayCliOptions) => {
       await runReplay(input, opts);
@@ -37,7 +38,10 @@ interface ReplayCliOptions {
   config?: string;
   metrics?: string;
   progress: boolean;
+  allowFuture?: boolean;
 }
+
+const DAY_MS = 86_400_000;
 
 async function runReplay(input: string, opts: ReplayCliOptions): Promise<void> {
   const config = resolveScoringConfig(opts.config ? JSON.parse(await readFile(opts.config, 'utf8')) : {});
@@ -55,6 +59,8 @@ async function runReplay(input: string, opts: ReplayCliOptions): Promise<void> {
     state,
     input: stream,
     format: opts.format,
+    // Validation, not scoring, looks at the clock: a login from years ahead is a broken record.
+    validate: opts.allowFuture ? {} : { maxTimestampMs: Date.now() + DAY_MS },
     output,
     onBadLine: (line, errors) => {
       if (++shownErrors <= 1000) {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { EventFieldError } from '../event/event-error.js';
 import { readEventBatches } from '../event/read-events.js';
+import type { ValidateOptions } from '../event/validate-event.js';
 import type { Pipeline } from '../pipeline.js';
 import type { ScoringState } from '../profile/scoring-state.js';
 import { type DetectionMetrics, DetectionTally } from '../train/detection-metrics.js';
@@ -12,6 +13,8 @@ export interface ReplayOptions {
   /** A path, `-` for stdin, or a stream of JSONL / CSV (gzip or not). */
   input: string | NodeJS.ReadableStream;
   format?: 'jsonl' | 'csv' | 'auto';
+  /** Passed to validation (e.g. the latest timestamp accepted). */
+  validate?: ValidateOptions;
   /** Where assessments go, one JSON line per event, in input order. */
   output?: Writable;
   /** Called for each line that is not a valid event; the replay goes on. */
@@ -50,7 +53,10 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
     if (!output.write(chunk)) await once(output, 'drain');
   };
 
-  for await (const batch of readEventBatches(options.input, { format: options.format ?? 'auto' })) {
+  for await (const batch of readEventBatches(options.input, {
+    format: options.format ?? 'auto',
+    validate: options.validate,
+  })) {
     for (const result of batch) {
       lines++;
       if (options.onProgress && lines % progressEvery === 0) options.onProgress(lines);
