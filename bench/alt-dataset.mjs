@@ -510,6 +510,15 @@ function nearest(pool, p, k) {
     .slice(0, k)
     .map((x) => x[1]);
 }
+const mobNearOffice = (o) => {
+  if (!o.mob) o.mob = localMob(o.cc, o);
+  return o.mob;
+};
+/** A carrier's addresses that geolocate near p (CGNAT gateways of the region). */
+function localMob(cc, p) {
+  const near = MOB[cc].filter((e) => km(e, p) < 150);
+  return near.length >= 4 ? near : nearest(MOB[cc], p, 6);
+}
 const norm = (s) =>
   s
     .normalize('NFD')
@@ -544,7 +553,10 @@ const VPN_POPS = groupByCity(samplePool(W, sampler(ASN_VPN), 900), 4);
 const TOR = samplePool(W, sampler(ASN_TOR), 160);
 const ZS_POPS = groupByCity(samplePool(W, sampler(ASN_ZSCALER), 500), 4);
 const CLOUD_BY_CC = {};
-for (const e of CLOUD) (CLOUD_BY_CC[e.cc] ??= []).push(e);
+for (const e of CLOUD) {
+  if (!CLOUD_BY_CC[e.cc]) CLOUD_BY_CC[e.cc] = [];
+  CLOUD_BY_CC[e.cc].push(e);
+}
 
 // offices: a business line in the named city, with a small NAT pool (2–5 consecutive-ish addresses)
 const OFFICES = [];
@@ -903,7 +915,7 @@ for (let i = 0; i < N_USERS; i++) {
   }
   const nearHome = pool.filter((e) => e !== home && km(e, home) < 35);
   u.cafe = nearHome.length ? r.pick(nearHome) : neighbour(r, home);
-  u.mobNear = nearest(MOB[cc], home, 20);
+  u.mobNear = localMob(cc, home);
   // habits
   u.workStart = clamp(r.normal(8.7, 0.9), 6, 11.5);
   u.workLen = clamp(r.normal(8.6, 0.8), 6.5, 11);
@@ -981,7 +993,7 @@ for (let i = 0; i < N_USERS; i++) {
       flightH: dist / 780 + 2.5,
       depH: r.range(6, 15),
       retH: r.range(8, 17),
-      localSim: r.chance(0.2),
+      localSim: r.chance(0.3),
     });
   }
   u.trips.sort((a, b) => a.from - b.from);
@@ -995,7 +1007,7 @@ for (let i = 0; i < N_USERS; i++) {
         entry: e,
         mode: r.chance(0.6) ? 'weekends' : 'week',
         week: r.int(0, Math.max(0, Math.floor(N_DAYS / 7) - 1)),
-        mob: nearest(MOB[dcc], e, 10),
+        mob: localMob(dcc, e),
       };
     }
   }
@@ -1062,15 +1074,20 @@ function userLogin(u, r, t, dev, app, entry, extra = {}) {
       if (r.chance(0.02)) return; // gave up
     }
   }
+  if (app === 'sso' && r.chance(0.004)) {
+    // missed or denied the push, tried again
+    push({ ...base, t: tt, success: false, mfaFail: true, beh: behavioural(r, 'user') });
+    tt += r.range(30, 150) * 1000;
+  }
   const ev = push({ ...base, t: tt, success: true, beh: behavioural(r, 'user') });
   if (r.chance(0.5)) ev.sess = Math.round(clamp(r.logn(2400, 1.1), 20, 36000));
-  let list = benignSuccesses.get(u.i);
-  if (!list) benignSuccesses.set(u.i, (list = []));
-  list.push({ t: tt, entry, tenant: app, where: extra.where });
+  if (!benignSuccesses.has(u.i)) benignSuccesses.set(u.i, []);
+  benignSuccesses.get(u.i).push({ t: tt, entry, tenant: app, where: extra.where });
 }
 
+/** Mobile carrier addresses: mostly the carrier's gateways near the user, now and then one far away. */
 function mobileEntry(r, pool) {
-  return r.chance(0.88) ? r.pick(pool) : null;
+  return r.chance(0.97) ? r.pick(pool) : null;
 }
 
 function genUser(u) {
@@ -1127,17 +1144,16 @@ function genUser(u) {
       const dev = o.dev;
       if (o.place === 'office') {
         if (dev.kind === 'phone' && r.chance(0.45))
-          return (
-            mobileEntry(r, (o.office.mob ??= nearest(MOB[o.office.cc], o.office, 8))) ?? r.pick(o.office.nat)
-          );
+          return mobileEntry(r, mobNearOffice(o.office)) ?? r.pick(o.office.nat);
         return r.pick(o.office.nat);
       }
       if (o.place === 'hotel') {
         if (dev.kind === 'laptop' && u.alwaysZs && o.app !== 'vpn')
           return r.pick(nearest(ZS_POPS, trip.hotel, 1)[0].ips);
-        if (dev.kind === 'phone' && r.chance(0.6)) {
+        if (dev.kind === 'phone' && r.chance(0.45)) {
           if (trip.intl && !trip.localSim) return r.pick(u.mobNear); // home-routed roaming
-          return r.pick((trip.mob ??= nearest(MOB[trip.hotel.cc], trip.hotel, 10)));
+          if (!trip.mob) trip.mob = localMob(trip.hotel.cc, trip.hotel);
+          return r.pick(trip.mob);
         }
         return r.pick(trip.hotelIps);
       }
@@ -1328,7 +1344,15 @@ const nCampaigns = Math.max(SCENARIOS.length, Math.round((N_USERS / 40) * (N_DAY
 const plan = [...SCENARIOS];
 while (plan.length < nCampaigns) plan.push(A.weighted(SCENARIOS, [12, 9, 8, 15, 15, 15, 9]));
 const FIRST_ATTACK_DAY = Math.min(14, Math.max(1, N_DAYS - 3));
-const historyOk = (u, d) => !u.service && u.startDay <= d - Math.min(14, FIRST_ATTACK_DAY) && u.endDay > d;
+for (const u of USERS) {
+  const list = benignSuccesses.get(u.i) ?? [];
+  u.nOk = list.length;
+  u.firstT = list.reduce((m, s) => Math.min(m, s.t), Number.POSITIVE_INFINITY);
+}
+/** At least ~two weeks (or as much as the period allows) of the victim's own successful logins. */
+const HISTORY_MS = Math.min(13.5, FIRST_ATTACK_DAY - 0.5) * DAY;
+const historyOk = (u, t) =>
+  !u.service && u.nOk >= 10 && u.firstT <= t - HISTORY_MS && u.endDay * DAY + DAYS[0].naive > t;
 const humans = USERS.filter((u) => !u.service);
 const attackDevice = (r, ua, withFp) => ({ kind: 'attacker', ua, fp: withFp ? r.hex(32) : undefined });
 const fakeUserId = (r) => {
@@ -1342,7 +1366,6 @@ const fakeUserId = (r) => {
     return `${r.pick(['admin', 'administrator', 'it', 'helpdesk', 'test', 'info', 'hr', 'finance'])}@${DOMAIN}`;
   return `${r.pick(f)}.${r.pick(l)}@${DOMAIN}`;
 };
-const existing = new Set(USERS.map((u) => u.userId));
 const proxyEntry = (r, countries) => r.pick(RES[r.pick(countries)]);
 const ALL_PROXY_CC = [...EMPLOYEE_CC, ...OTHER_CC];
 function attackerUaForTakeover(r, victim, d) {
@@ -1365,6 +1388,16 @@ function tenantFor(r, kind) {
 function attackEvent(c, fields) {
   return push({ label: c.label, attackId: c.id, ...fields });
 }
+/** MFA push fatigue: the IdP's prompts are denied a few times before the victim gives in. */
+function fatigue(r, c, fields, hint, t0) {
+  if (fields.tenant !== 'sso' || hint !== 'fatigue') return t0;
+  let t = t0;
+  for (let j = r.int(1, 4); j > 0; j--) {
+    attackEvent(c, { ...fields, t, success: false, mfaFail: true, beh: behavioural(r, 'human-attacker') });
+    t += r.range(20, 240) * 1000;
+  }
+  return t;
+}
 const campaigns = [];
 
 plan.forEach((scenario, k) => {
@@ -1373,9 +1406,10 @@ plan.forEach((scenario, k) => {
   const c = { id, label: scenario, victims: [] };
   campaigns.push(c);
   const day = r.int(FIRST_ATTACK_DAY, N_DAYS - 1);
-  const dayStart = DAYS[day].naive - 6 * H; // attacker-time, UTC-ish
-  const eligible = humans.filter((u) => historyOk(u, day));
-  const mfaHint = () => r.weighted(['bypass', 'fail', 'none'], [20, 20, 60]);
+  const dayStart = DAYS[day].naive;
+  const eligible = humans.filter((u) => historyOk(u, dayStart));
+  // what happens if the IdP steps up: AiTM/stolen session passes, push fatigue passes after denials, else none
+  const mfaHint = () => r.weighted(['bypass', 'fatigue', 'none'], [15, 15, 70]);
 
   if (scenario === 'brute_force') {
     const tenant = tenantFor(r, 'brute');
@@ -1419,7 +1453,7 @@ plan.forEach((scenario, k) => {
     const winners = new Set(
       r
         .sample(
-          real.filter((u) => historyOk(u, day)),
+          real.filter((u) => historyOk(u, dayStart)),
           Math.max(1, Math.round(real.length * r.range(0.004, 0.02))),
         )
         .map((u) => u.userId),
@@ -1475,7 +1509,7 @@ plan.forEach((scenario, k) => {
     const winners = new Set(
       r
         .sample(
-          real.filter((u) => historyOk(u, day)),
+          real.filter((u) => historyOk(u, dayStart)),
           Math.max(1, Math.round(real.length * r.range(0.01, 0.03))),
         )
         .map((u) => u.userId),
@@ -1510,10 +1544,7 @@ plan.forEach((scenario, k) => {
     for (let tries = 0; tries < 200 && !own; tries++) {
       victim = r.pick(eligible);
       const list = (benignSuccesses.get(victim.i) ?? []).filter(
-        (s) =>
-          s.t >= DAYS[day].naive - DAY &&
-          s.t < DAYS[Math.min(N_DAYS - 1, day + 2)].naive &&
-          s.where !== 'trip',
+        (s) => s.t >= DAYS[day].naive && s.t < DAYS[day].naive + 2 * DAY && s.where !== 'trip',
       );
       if (list.length) own = r.pick(list);
     }
@@ -1543,6 +1574,7 @@ plan.forEach((scenario, k) => {
       t += r.range(10, 90) * 1000;
     }
     const hint = mfaHint();
+    t = fatigue(r, c, { userId: victim.userId, tenant, ip, dev }, hint, t);
     for (let j = r.int(1, 3); j > 0; j--) {
       attackEvent(c, {
         userId: victim.userId,
@@ -1586,6 +1618,7 @@ plan.forEach((scenario, k) => {
       t += r.range(20, 120) * 1000;
     }
     const hint = mfaHint();
+    t = fatigue(r, c, { userId: victim.userId, tenant, ip, dev }, hint, t);
     for (let j = r.weighted([1, 2, 3], [60, 30, 10]); j > 0; j--) {
       attackEvent(c, {
         userId: victim.userId,
@@ -1629,6 +1662,7 @@ plan.forEach((scenario, k) => {
     }
     const hint = mfaHint();
     const ip = exit();
+    t = fatigue(r, c, { userId: victim.userId, tenant, ip, dev }, hint, t);
     for (let j = r.weighted([1, 2], [70, 30]); j > 0; j--) {
       attackEvent(c, {
         userId: victim.userId,
@@ -1737,18 +1771,16 @@ function serialise(e) {
   }
   // step-up: the IdP challenges a new device, a new country, and a few at random
   let mfa;
-  if (e.tenant === 'sso' && e.success && e.dev.kind !== 'script') {
+  if (e.tenant === 'sso' && e.mfaFail) mfa = 'failed';
+  else if (e.tenant === 'sso' && e.success && e.dev.kind !== 'script') {
     const devs = seenDev.get(e.userId) ?? new Set();
     const ccs = seenCc.get(e.userId) ?? new Set();
     const challenged = !devId || !devs.has(devId) || !ccs.has(ip.cc) || F.chance(0.04);
     let learn = true;
     if (challenged) {
       if (e.label === 'benign') mfa = F.chance(0.92) ? 'passed' : undefined;
-      else if (e.mfa === 'bypass') mfa = 'passed';
-      else if (e.mfa === 'fail') {
-        mfa = 'failed';
-        learn = false;
-      } else learn = false;
+      else if (e.mfa === 'bypass' || e.mfa === 'fatigue') mfa = 'passed';
+      else learn = false;
     }
     if (learn) {
       if (devId) devs.add(devId);
@@ -1875,8 +1907,9 @@ for (const e of EVENTS) {
       problems.push(`latlon ${o.ip}`);
   }
   if (o.userAgent && o.userAgent.length > 2048) problems.push('ua length');
-  let s = stats.get(o.label);
-  if (!s) stats.set(o.label, (s = { events: 0, successes: 0, campaigns: new Set(), users: new Set() }));
+  if (!stats.has(o.label))
+    stats.set(o.label, { events: 0, successes: 0, campaigns: new Set(), users: new Set() });
+  const s = stats.get(o.label);
   s.events++;
   if (o.success) s.successes++;
   if (o.attackId) s.campaigns.add(o.attackId);
