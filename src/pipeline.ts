@@ -57,8 +57,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const enrichment = enricher.enrich(event);
     const obs = observe(event, enrichment);
     const profile = state.getProfile(event.userId);
-    const activity = state.activity.record(event);
     const familiar = familiarity(profile, obs);
+    const activity = state.activity.record(event, familiar.device && familiar.network);
     const learning = config.baseline.learningLogins;
     const ctx: DetectionContext = {
       event,
@@ -103,10 +103,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         reasons.push({ code: s.code, score: round(s.score), message: s.message });
     }
 
+    // The baseline learns from what the policy let through; a challenged login only once confirmed,
+    // except while the user is still in the learning period: there is no habit to protect yet, and
+    // a user (a service account on a cloud host, say) that is always challenged would never get one.
+    const inLearning = !profile || profile.learned < learning;
     const learnable =
       event.success &&
       !lockout.locked &&
-      (action === 'allow' || (action === 'challenge' && event.mfa === 'passed'));
+      (action === 'allow' || (action === 'challenge' && (event.mfa === 'passed' || inLearning)));
     if (learnable) {
       state.setProfile(
         event.userId,

@@ -27,6 +27,12 @@ export const ScoringConfigSchema = Type.Object({
     maxDurationMin: Type.Number({ exclusiveMinimum: 0, default: 60 }),
     /** After this long without a lock, the back-off starts again from the base duration (Keycloak: 12 h). */
     resetAfterHours: Type.Number({ exclusiveMinimum: 0, default: 12 }),
+    /**
+     * How much a failure from the user's own device and network counts towards brute force and
+     * lockout (Azure AD smart lockout keeps familiar and unfamiliar failures apart): a phone
+     * retrying an old password after a change should not lock its owner out like a guesser would.
+     */
+    ownDeviceFailureWeight: Type.Number({ minimum: 0, maximum: 1, default: 0.2 }),
   }),
   baseline: Type.Object({
     /** Half-life of habits: a device or place not seen for this long counts half as much. */

@@ -14,6 +14,9 @@ export const KNOWN_TOR_ASNS: ReadonlyMap<number, string> = new Map([
   [396507, 'Emerald Onion'], // CSV: Emerald Onion
   [4224, 'Calyx Institute'], // CSV: The Calyx Institute
   [205100, 'F3 Netze'], // CSV: F3 Netze e.V.
+  [62744, 'Quintex Alliance Consulting'], // CSV: Quintex Alliance Consulting (large Tor exit operator)
+  [210558, '1337 Services'], // CSV: 1337 Services GmbH (Tor exit hosting, "RDP.sh")
+  [54990, '1337 Services'], // CSV: 1337 Services LLC
 ]);
 
 /** Commercial VPNs and anonymising proxies: the AS is the VPN provider or its dedicated egress. */
@@ -30,6 +33,7 @@ export const KNOWN_VPN_ASNS: ReadonlyMap<number, string> = new Map([
   [208172, 'Proton VPN'], // CSV: Proton AG
   [199218, 'Proton VPN'], // CSV: Proton AG
   [201665, 'Anonymizer'], // CSV: Anonymizer, LLC
+  [62240, 'Clouvider'], // CSV: Clouvider Limited (London/NY hosting that many VPN brands exit from)
 ]);
 
 /** Mobile carriers whose AS carries (almost) only cellular subscribers. */
@@ -83,4 +87,9 @@ export const KNOWN_HOSTING_ASNS: ReadonlyMap<number, string> = new Map([
   [40676, 'Psychz'], // CSV: Psychz Networks
   [47583, 'Hostinger'], // CSV: Hostinger International Limited
   [200651, 'FlokiNET'], // CSV: FlokiNET ehf
+  // Corporate security proxies (secure web gateways / zero-trust egress): a user behind one
+  // appears at the provider's nearest point of presence, not where they are, like a VPN.
+  [53813, 'Zscaler'], // CSV: ZSCALER, INC.
+  [62044, 'Zscaler'], // CSV: Zscaler Switzerland GmbH
+  [55256, 'Netskope'], // CSV: Netskope Inc
 ]);

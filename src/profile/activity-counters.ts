@@ -8,12 +8,15 @@ const DAY_MS = 24 * 60 * MIN_MS;
 
 /** Counts around one login, including the login itself, read by the volume detectors. */
 export interface ActivitySnapshot {
-  /** Failures for this user in the fast / slow window. */
+  /**
+   * Failures for this user in the fast / slow window. Failures from the user's own device and
+   * network count `lockout.ownDeviceFailureWeight` each (smart lockout), others count 1.
+   */
   userFailuresFast: number;
   userFailuresSlow: number;
   /** Failures for this user from this IP in the fast window. */
   userIpFailuresFast: number;
-  /** Failures for this user since their last success (before this event). */
+  /** Failures for this user since their last success (before this event), weighted the same way. */
   userFailStreak: number;
   /** Attempts and failures from this IP, and distinct users behind them, in the spray window. */
   ipAttempts: number;
@@ -24,7 +27,29 @@ export interface ActivitySnapshot {
   agentAttempts: number;
   agentFailures: number;
   agentFailedUsers: number;
+  /** Attempts and failures across the whole tenant (application) in the stuffing window. */
+  tenantAttempts: number;
+  tenantFailures: number;
+  /** The tenant's usual failure ratio: a slow moving average of past windows (NaN while unknown). */
+  tenantUsualFailureRatio: number;
 }
+
+interface TenantActivity {
+  attempts: WindowRing;
+  failures: WindowRing;
+  /** Moving average of the failure ratio of completed windows, and how many went into it. */
+  usualRatio: number;
+  windows: number;
+  /** Start of the window being accumulated for the average. */
+  windowStart: number;
+  windowAttempts: number;
+  windowFailures: number;
+}
+
+/** Windows (of the stuffing window's length) averaged into a tenant's usual failure ratio: about 3 days of hours. */
+const USUAL_WINDOWS = 72;
+/** Windows needed before the usual ratio is trusted. */
+const MIN_USUAL_WINDOWS = 24;
 
 interface UserActivity {
   failFast: WindowRing;
@@ -51,14 +76,17 @@ export class ActivityCounters {
   private readonly userIps = new Map<string, WindowRing>();
   private readonly ips = new Map<string, SourceActivity>();
   private readonly agents = new Map<string, SourceActivity>();
+  private readonly tenants = new Map<string, TenantActivity>();
   private readonly fastMs: number;
   private readonly slowMs: number;
   private readonly sprayMs: number;
   private readonly stuffingMs: number;
   /** Failures since the last success are forgotten after a week of silence. */
   private readonly streakTtlMs: number;
+  private readonly ownWeight: number;
 
   constructor(config: Pick<ScoringConfig, 'lockout' | 'spray' | 'stuffing'>) {
+    this.ownWeight = config.lockout.ownDeviceFailureWeight;
     this.fastMs = config.lockout.fastWindowMin * MIN_MS;
     this.slowMs = config.lockout.slowWindowHours * 60 * MIN_MS;
     this.sprayMs = config.spray.windowMin * MIN_MS;
@@ -66,8 +94,11 @@ export class ActivityCounters {
     this.streakTtlMs = Math.max(this.slowMs, 7 * DAY_MS);
   }
 
-  /** Counts this event and returns the counts around it. */
-  record(event: LoginEvent): ActivitySnapshot {
+  /**
+   * Counts this event and returns the counts around it. `ownSource`: the login comes from a device
+   * and network the user's baseline knows (its failures weigh less towards brute force).
+   */
+  record(event: LoginEvent, ownSource = false): ActivitySnapshot {
     const { userId, ip, timestampMs: t, success } = event;
     const agent = event.userAgent ?? '';
 
@@ -87,14 +118,18 @@ export class ActivityCounters {
     ipEntry.attempts.add(t);
     ipEntry.users.add(userId, t);
     agentEntry.attempts.add(t);
+    const tenant = this.tenant(event.tenant ?? '', t);
+    tenant.attempts.add(t);
+    tenant.windowAttempts++;
 
     let userIpFailuresFast = 0;
     if (success) {
       user.streak = 0;
     } else {
-      user.failFast.add(t);
-      user.failSlow.add(t);
-      user.streak = userFailStreak + 1;
+      const weight = ownSource ? this.ownWeight : 1;
+      user.failFast.add(t, weight);
+      user.failSlow.add(t, weight);
+      user.streak = userFailStreak + weight;
       const key = `${userId}\u0000${ip}`;
       let userIp = this.userIps.get(key);
       if (!userIp) {
@@ -107,6 +142,8 @@ export class ActivityCounters {
       ipEntry.failedUsers.add(userId, t);
       agentEntry.failures.add(t);
       agentEntry.failedUsers.add(userId, t);
+      tenant.failures.add(t);
+      tenant.windowFailures++;
     }
     user.lastMs = Math.max(user.lastMs, t);
 
@@ -122,7 +159,43 @@ export class ActivityCounters {
       agentAttempts: agentEntry.attempts.sum(t),
       agentFailures: agentEntry.failures.sum(t),
       agentFailedUsers: agentEntry.failedUsers.count(t),
+      tenantAttempts: tenant.attempts.sum(t),
+      tenantFailures: tenant.failures.sum(t),
+      tenantUsualFailureRatio: tenant.windows >= MIN_USUAL_WINDOWS ? tenant.usualRatio : Number.NaN,
     };
+  }
+
+  /**
+   * The tenant's entry, with its usual failure ratio brought up to date: each completed window
+   * joins a moving average, capped at twice the average so a campaign does not become "usual".
+   */
+  private tenant(key: string, t: number): TenantActivity {
+    let entry = this.tenants.get(key);
+    if (!entry) {
+      entry = {
+        attempts: WindowRing.over(this.stuffingMs, 12),
+        failures: WindowRing.over(this.stuffingMs, 12),
+        usualRatio: 0,
+        windows: 0,
+        windowStart: t,
+        windowAttempts: 0,
+        windowFailures: 0,
+      };
+      this.tenants.set(key, entry);
+    }
+    if (t - entry.windowStart >= this.stuffingMs) {
+      if (entry.windowAttempts >= 20) {
+        const ratio = entry.windowFailures / entry.windowAttempts;
+        const capped = entry.windows >= MIN_USUAL_WINDOWS ? Math.min(ratio, 2 * entry.usualRatio) : ratio;
+        const alpha = 1 / Math.min(entry.windows + 1, USUAL_WINDOWS);
+        entry.usualRatio += alpha * (capped - entry.usualRatio);
+        entry.windows++;
+      }
+      entry.windowStart = t;
+      entry.windowAttempts = 0;
+      entry.windowFailures = 0;
+    }
+    return entry;
   }
 
   /** Forgets keys with nothing left in their windows as of `t`. */
@@ -135,7 +208,7 @@ export class ActivityCounters {
 
   /** Keys held, for memory reporting. */
   get keys(): number {
-    return this.users.size + this.userIps.size + this.ips.size + this.agents.size;
+    return this.users.size + this.userIps.size + this.ips.size + this.agents.size + this.tenants.size;
   }
 
   private source(map: Map<string, SourceActivity>, key: string, windowMs: number, t: number): SourceActivity {

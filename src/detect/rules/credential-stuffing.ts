@@ -4,13 +4,18 @@ import { ramp } from '../score-math.js';
 import type { Signal } from '../signal.js';
 
 const AGENT_MIN_USERS = 10;
+/** Failures in the window before a tenant-wide surge counts (a quiet tenant's ratio is noise). */
+const SURGE_MIN_FAILURES = 50;
 
 /**
  * CREDENTIAL_STUFFING: leaked username/password pairs tried across many accounts from rotating
  * addresses, so no single user or IP sees much. Two traces remain: an IP failing for a few
  * different users (below the spray threshold) with almost every attempt failing, and one client
  * (exact user-agent string) failing for many users at once with almost every attempt failing —
- * a browser shared by many real people has a low failure ratio.
+ * a browser shared by many real people has a low failure ratio. When the campaign rotates both
+ * addresses and user agents, a third trace remains: the tenant's failure ratio far above its
+ * usual level. During such a surge, a login that brings anything new (device, network, country,
+ * a hosting or anonymizing network) carries the signal: that is where a stuffed password lands.
  */
 export function credentialStuffing(ctx: DetectionContext): Signal | undefined {
   const { activity: a, config, event } = ctx;
@@ -37,7 +42,31 @@ export function credentialStuffing(ctx: DetectionContext): Signal | undefined {
       }
     }
   }
+  if (score === 0) {
+    const surge = tenantSurge(ctx);
+    if (surge) {
+      score = 0.35;
+      message = surge;
+    }
+  }
   return score > 0 ? { code: 'CREDENTIAL_STUFFING', score, message } : undefined;
+}
+
+function tenantSurge(ctx: DetectionContext): string | undefined {
+  const { activity: a, familiar, obs } = ctx;
+  const usual = a.tenantUsualFailureRatio;
+  if (Number.isNaN(usual) || a.tenantFailures < SURGE_MIN_FAILURES || a.tenantAttempts === 0)
+    return undefined;
+  const ratio = a.tenantFailures / a.tenantAttempts;
+  if (ratio < Math.max(3 * usual, usual + 0.15)) return undefined;
+  const novel =
+    !familiar.device ||
+    !familiar.network ||
+    (obs.country !== undefined && !familiar.country) ||
+    obs.networkType === 'hosting' ||
+    obs.networkType === 'anonymizing';
+  if (!novel) return undefined;
+  return `${pct(ratio)} of logins to this application failed in the last ${ctx.config.stuffing.windowMin} min (usually ${pct(usual)}): a credential-stuffing wave, and this login brings something new`;
 }
 
 function clip(agent: string | undefined): string {

@@ -4,6 +4,11 @@ import { noveltyDamping } from '../score-math.js';
 import type { Signal } from '../signal.js';
 
 const BASE = 0.2;
+/**
+ * A mobile carrier is weak evidence: phones move between carriers' networks (roaming, a new SIM,
+ * Wi-Fi calling), and stolen passwords are rarely tried from mobile ranges.
+ */
+const MOBILE_BASE = 0.1;
 
 /**
  * NEW_NETWORK: an autonomous system (ISP, carrier, company network) the user has not used lately,
@@ -18,7 +23,8 @@ export function newNetwork(ctx: DetectionContext): Signal | undefined {
     return undefined;
   }
   if (obs.country && !familiar.country) return undefined;
-  const score = BASE * ctx.maturity * noveltyDamping(profile.novelty.network);
+  const base = obs.networkType === 'mobile' ? MOBILE_BASE : BASE;
+  const score = base * ctx.maturity * noveltyDamping(profile.novelty.network);
   if (score <= 0) return undefined;
   const { asn, org, type } = enrichment.network;
   return {

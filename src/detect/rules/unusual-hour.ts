@@ -32,13 +32,26 @@ export function unusualHour(ctx: DetectionContext): Signal | undefined {
     share = Math.max(share, shareAt(hourOfWeek(obs.t, obs.timezone) % 24));
   }
   if (share >= threshold) return undefined;
-  const score = share < threshold / 3 ? 0.35 : 0.25;
+  // The farther from the hours the user keeps, the stronger: 22:30 for someone who stops at 21:00
+  // is an evening, 03:00 is the night.
+  const byHour = foldToDay(hours);
+  const distance = hoursFromHabit(byHour, total, hour);
+  const score = distance >= 4 ? 0.35 : distance === 3 ? 0.25 : 0.15;
   const minute = new Date(obs.t + utcOffsetMs(obs.t, zone)).getUTCMinutes().toString().padStart(2, '0');
   return {
     code: 'UNUSUAL_HOUR',
     score,
-    message: `Login at ${hour.toString().padStart(2, '0')}:${minute} ${zone ?? 'UTC'} time; usually ${usualHours(foldToDay(hours), total)}`,
+    message: `Login at ${hour.toString().padStart(2, '0')}:${minute} ${zone ?? 'UTC'} time; usually ${usualHours(byHour, total)}`,
   };
+}
+
+/** Hours (around the clock) from `hour` to the nearest hour holding ≥ 2% of the user's logins. */
+function hoursFromHabit(byHour: readonly number[], total: number, hour: number): number {
+  for (let d = 0; d <= 12; d++) {
+    if ((byHour[(hour + d) % 24] ?? 0) >= ACTIVE_SHARE * total) return d;
+    if ((byHour[(hour - d + 24) % 24] ?? 0) >= ACTIVE_SHARE * total) return d;
+  }
+  return 12;
 }
 
 function foldToDay(hours: readonly number[]): number[] {
@@ -47,9 +60,12 @@ function foldToDay(hours: readonly number[]): number[] {
   return out;
 }
 
+/** An hour holding at least this share of the user's logins is one of their usual hours. */
+const ACTIVE_SHARE = 0.02;
+
 /** "08–18" style ranges of the hours holding the user's logins (each hour ≥ 2% of them). */
 function usualHours(byHour: readonly number[], total: number): string {
-  const active = byHour.map((w) => w >= 0.02 * total);
+  const active = byHour.map((w) => w >= ACTIVE_SHARE * total);
   const runs: string[] = [];
   // Start scanning right after an inactive hour so a run across midnight stays whole.
   const start = active.indexOf(false);
