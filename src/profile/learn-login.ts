@@ -1,7 +1,7 @@
 import type { ScoringConfig } from '../config/scoring-config.js';
 import { decayed } from './decay.js';
 import { hourOfWeek } from './local-time.js';
-import type { LoginObservation } from './login-observation.js';
+import { describeDevice, type LoginObservation } from './login-observation.js';
 import { type HabitEntry, PROFILE_LIMITS, type UserProfile } from './user-profile.js';
 
 const DAY_MS = 86_400_000;
@@ -35,28 +35,45 @@ export function learnLogin(
     profile.novelty.network = ewma(profile.novelty.network, !seen.network);
   }
 
-  bump(profile.devices, obs.deviceKey, t, halfLife, PROFILE_LIMITS.devices, { label: obs.deviceLabel });
-  bump(profile.networks, obs.networkKey, t, halfLife, PROFILE_LIMITS.networks, {});
+  if (!touch(profile.devices, obs.deviceKey, t, halfLife)) {
+    add(
+      profile.devices,
+      obs.deviceKey,
+      { w: 1, t, f: t, label: describeDevice(obs.device) },
+      t,
+      halfLife,
+      PROFILE_LIMITS.devices,
+    );
+  }
+  bump(profile.networks, obs.networkKey, t, halfLife, PROFILE_LIMITS.networks);
   if (!obs.locationUnreliable) {
-    if (obs.country) bump(profile.countries, obs.country, t, halfLife, PROFILE_LIMITS.countries, {});
-    if (obs.cityKey) {
-      bump(profile.cities, obs.cityKey, t, halfLife, PROFILE_LIMITS.cities, { lat: obs.lat, lon: obs.lon });
+    if (obs.country) bump(profile.countries, obs.country, t, halfLife, PROFILE_LIMITS.countries);
+    if (obs.cityKey && !touch(profile.cities, obs.cityKey, t, halfLife)) {
+      add(
+        profile.cities,
+        obs.cityKey,
+        { w: 1, t, f: t, lat: obs.lat, lon: obs.lon },
+        t,
+        halfLife,
+        PROFILE_LIMITS.cities,
+      );
     }
     if (obs.timezone) {
-      bump(profile.timezones, obs.timezone, t, halfLife, PROFILE_LIMITS.timezones, {});
-      profile.home = heaviest(profile.timezones, t, halfLife);
+      bump(profile.timezones, obs.timezone, t, halfLife, PROFILE_LIMITS.timezones);
+      if (profile.timezones.size > 1 || profile.home === undefined)
+        profile.home = heaviest(profile.timezones, t, halfLife);
     }
-    profile.lastLocated = {
-      t,
-      country: obs.country ?? '',
-      city: obs.cityKey,
-      lat: obs.lat,
-      lon: obs.lon,
-      accuracyKm: obs.accuracyKm,
-    };
+    const last = profile.lastLocated ?? { t, country: '', accuracyKm: obs.accuracyKm };
+    last.t = t;
+    last.country = obs.country ?? '';
+    last.city = obs.cityKey;
+    last.lat = obs.lat;
+    last.lon = obs.lon;
+    last.accuracyKm = obs.accuracyKm;
+    profile.lastLocated = last;
   } else if (obs.country && profile.countries.has(obs.country)) {
     // A VPN exit in a country the user already lives in keeps that country fresh, nothing more.
-    bump(profile.countries, obs.country, t, halfLife, PROFILE_LIMITS.countries, {});
+    bump(profile.countries, obs.country, t, halfLife, PROFILE_LIMITS.countries);
   }
 
   learnHour(profile, t, halfLife);
@@ -82,26 +99,33 @@ function ewma(previous: number, happened: boolean): number {
   return previous * (1 - NOVELTY_ALPHA) + (happened ? NOVELTY_ALPHA : 0);
 }
 
-function bump<E extends HabitEntry>(
+/** Adds one sighting to an existing entry; false when there is none. */
+function touch(map: Map<string, HabitEntry>, key: string, t: number, halfLife: number): boolean {
+  const entry = map.get(key);
+  if (!entry) return false;
+  entry.w = decayed(entry.w, entry.t, t, halfLife) + 1;
+  entry.t = Math.max(entry.t, t);
+  return true;
+}
+
+/** Inserts a new entry, evicting the weakest when the map is at its limit. */
+function add<E extends HabitEntry>(
   map: Map<string, E>,
   key: string,
+  entry: E,
   t: number,
   halfLife: number,
   limit: number,
-  extra: Omit<E, keyof HabitEntry>,
 ): void {
-  const entry = map.get(key);
-  if (entry) {
-    entry.w = decayed(entry.w, entry.t, t, halfLife) + 1;
-    entry.t = Math.max(entry.t, t);
-    Object.assign(entry, extra);
-    return;
-  }
   if (map.size >= limit) {
     const weakest = lightest(map, t, halfLife);
     if (weakest !== undefined) map.delete(weakest);
   }
-  map.set(key, { w: 1, t, f: t, ...extra } as E);
+  map.set(key, entry);
+}
+
+function bump(map: Map<string, HabitEntry>, key: string, t: number, halfLife: number, limit: number): void {
+  if (!touch(map, key, t, halfLife)) add(map, key, { w: 1, t, f: t }, t, halfLife, limit);
 }
 
 function lightest(map: Map<string, HabitEntry>, t: number, halfLife: number): string | undefined {

@@ -1,4 +1,4 @@
-import type { Enrichment } from '../enrich/enrichment.js';
+import type { DeviceInfo, Enrichment } from '../enrich/enrichment.js';
 import type { LoginEvent } from '../event/login-event.js';
 
 /** What the baseline and the detectors read of one login: the event and its enrichment, keyed. */
@@ -6,7 +6,7 @@ export interface LoginObservation {
   t: number;
   success: boolean;
   deviceKey: string;
-  deviceLabel: string;
+  device: DeviceInfo;
   country?: string;
   cityKey?: string;
   lat?: number;
@@ -22,14 +22,13 @@ export interface LoginObservation {
 
 export function observe(event: LoginEvent, enrichment: Enrichment): LoginObservation {
   const { geo, network, device } = enrichment;
-  const label = [device.browser, device.os, device.type].filter(Boolean).join(' / ') || 'unknown device';
   const unreliable =
     network.type === 'anonymizing' || network.type === 'hosting' || !geo || (geo.accuracyKm ?? 0) >= 500;
   return {
     t: event.timestampMs,
     success: event.success,
     deviceKey: device.key,
-    deviceLabel: label,
+    device,
     country: geo?.country,
     cityKey: geo?.city ? `${geo.country}/${geo.city}` : undefined,
     lat: geo?.lat,
@@ -41,4 +40,9 @@ export function observe(event: LoginEvent, enrichment: Enrichment): LoginObserva
     timezone: geo?.timezone,
     sessionDurationSec: event.sessionDurationSec,
   };
+}
+
+/** How a device is shown to people: "Chrome / Windows / desktop". */
+export function describeDevice(device: DeviceInfo): string {
+  return [device.browser, device.os, device.type].filter(Boolean).join(' / ') || 'unknown device';
 }

@@ -1,3 +1,4 @@
+import { describeDevice } from '../../profile/login-observation.js';
 import type { DetectionContext } from '../detection-context.js';
 import { noveltyDamping } from '../score-math.js';
 import type { Signal } from '../signal.js';
@@ -14,5 +15,9 @@ export function newDevice(ctx: DetectionContext): Signal | undefined {
   if (!profile || familiar.device) return undefined;
   const score = BASE * ctx.maturity * noveltyDamping(profile.novelty.device);
   if (score <= 0) return undefined;
-  return { code: 'NEW_DEVICE', score, message: `First login from this device (${obs.deviceLabel})` };
+  return {
+    code: 'NEW_DEVICE',
+    score,
+    message: `First login from this device (${describeDevice(obs.device)})`,
+  };
 }
