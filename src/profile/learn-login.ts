@@ -76,6 +76,8 @@ export function learnLogin(
     bump(profile.countries, obs.country, t, halfLife, PROFILE_LIMITS.countries);
   }
 
+  if (obs.networkType === 'anonymizing') profile.anonymized = sighted(profile.anonymized, t, halfLife);
+  if (obs.networkType === 'hosting') profile.hosted = sighted(profile.hosted, t, halfLife);
   learnHour(profile, t, halfLife);
   if (obs.sessionDurationSec !== undefined && obs.sessionDurationSec > 0) {
     learnSession(profile, Math.log(obs.sessionDurationSec));
@@ -97,6 +99,14 @@ export function isKnown(
 
 function ewma(previous: number, happened: boolean): number {
   return previous * (1 - NOVELTY_ALPHA) + (happened ? NOVELTY_ALPHA : 0);
+}
+
+/** One more sighting of a single habit. */
+function sighted(entry: HabitEntry | undefined, t: number, halfLife: number): HabitEntry {
+  if (!entry) return { w: 1, t, f: t };
+  entry.w = decayed(entry.w, entry.t, t, halfLife) + 1;
+  entry.t = Math.max(entry.t, t);
+  return entry;
 }
 
 /** Adds one sighting to an existing entry; false when there is none. */

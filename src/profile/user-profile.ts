@@ -60,6 +60,10 @@ export interface UserProfile {
   novelty: { device: number; country: number; network: number };
   /** Last learned successful login with a trustworthy location (not via VPN or hosting). */
   lastLocated?: LastLogin;
+  /** Learned logins through any anonymizing network (VPN, Tor, proxy), as one decayed habit. */
+  anonymized?: HabitEntry;
+  /** Learned logins from any hosting or cloud network, as one decayed habit. */
+  hosted?: HabitEntry;
 }
 
 export const PROFILE_LIMITS = { devices: 12, countries: 12, cities: 16, networks: 16, timezones: 4 } as const;
