@@ -146,3 +146,21 @@ describe('credential stuffing wave across a tenant', () => {
     expect(codes(owner)).not.toContain('CREDENTIAL_STUFFING');
   });
 });
+
+describe('first time behind an anonymizer', () => {
+  it('challenges a settled user on their first VPN ever, then learns it once they pass MFA', () => {
+    const p = testPipeline();
+    p.enricher.at(HOME, PLACES.delhiHome).at('10.0.3.1', PLACES.vpnFrankfurt);
+    p.history(30, T0, { ip: HOME });
+    const first = p.assess(loginEvent({ at: T0, ip: '10.0.3.1', mfa: 'passed' }));
+    expect(first.action).toBe('challenge');
+    expect(first.reasons[0]?.message).toBe(
+      'Login through a VPN service (AS9009 M247 Europe), a first for this user',
+    );
+    const later = p.assess(loginEvent({ at: T0 + HOUR, ip: '10.0.3.1' }));
+    expect(later.action).toBe('allow');
+    expect(later.reasons[0]?.message).toBe(
+      'Login through a VPN service (AS9009 M247 Europe), which this user often uses',
+    );
+  });
+});
