@@ -18,10 +18,9 @@ export interface ActivitySnapshot {
   userIpFailuresFast: number;
   /** Failures for this user since their last success (before this event), weighted the same way. */
   userFailStreak: number;
-  /** Attempts and failures from this IP, and distinct users behind them, in the spray window. */
+  /** Attempts and failures from this IP, and distinct users who failed from it, in the spray window. */
   ipAttempts: number;
   ipFailures: number;
-  ipUsers: number;
   ipFailedUsers: number;
   /** The same for this exact user agent string, in the stuffing window. */
   agentAttempts: number;
@@ -51,18 +50,18 @@ const USUAL_WINDOWS = 72;
 /** Windows needed before the usual ratio is trusted. */
 const MIN_USUAL_WINDOWS = 24;
 
+/** Failure windows are created on a key's first failure: most users, IPs and clients never fail. */
 interface UserActivity {
-  failFast: WindowRing;
-  failSlow: WindowRing;
+  failFast: WindowRing | undefined;
+  failSlow: WindowRing | undefined;
   streak: number;
   lastMs: number;
 }
 
 interface SourceActivity {
   attempts: WindowRing;
-  failures: WindowRing;
-  users: DistinctMembers;
-  failedUsers: DistinctMembers;
+  failures: WindowRing | undefined;
+  failedUsers: DistinctMembers | undefined;
   lastMs: number;
 }
 
@@ -116,7 +115,6 @@ export class ActivityCounters {
     const ipEntry = this.source(this.ips, ip, this.sprayMs, t);
     const agentEntry = this.source(this.agents, agent, this.stuffingMs, t);
     ipEntry.attempts.add(t);
-    ipEntry.users.add(userId, t);
     agentEntry.attempts.add(t);
     const tenant = this.tenant(event.tenant ?? '', t);
     tenant.attempts.add(t);
@@ -127,6 +125,8 @@ export class ActivityCounters {
       user.streak = 0;
     } else {
       const weight = ownSource ? this.ownWeight : 1;
+      user.failFast ??= WindowRing.over(this.fastMs, 15);
+      user.failSlow ??= WindowRing.over(this.slowMs, 24);
       user.failFast.add(t, weight);
       user.failSlow.add(t, weight);
       user.streak = userFailStreak + weight;
@@ -138,27 +138,24 @@ export class ActivityCounters {
       }
       userIp.add(t);
       userIpFailuresFast = userIp.sum(t);
-      ipEntry.failures.add(t);
-      ipEntry.failedUsers.add(userId, t);
-      agentEntry.failures.add(t);
-      agentEntry.failedUsers.add(userId, t);
+      this.fail(ipEntry, this.sprayMs, userId, t);
+      this.fail(agentEntry, this.stuffingMs, userId, t);
       tenant.failures.add(t);
       tenant.windowFailures++;
     }
     user.lastMs = Math.max(user.lastMs, t);
 
     return {
-      userFailuresFast: user.failFast.sum(t),
-      userFailuresSlow: user.failSlow.sum(t),
+      userFailuresFast: user.failFast?.sum(t) ?? 0,
+      userFailuresSlow: user.failSlow?.sum(t) ?? 0,
       userIpFailuresFast,
       userFailStreak,
       ipAttempts: ipEntry.attempts.sum(t),
-      ipFailures: ipEntry.failures.sum(t),
-      ipUsers: ipEntry.users.count(t),
-      ipFailedUsers: ipEntry.failedUsers.count(t),
+      ipFailures: ipEntry.failures?.sum(t) ?? 0,
+      ipFailedUsers: ipEntry.failedUsers?.count(t) ?? 0,
       agentAttempts: agentEntry.attempts.sum(t),
-      agentFailures: agentEntry.failures.sum(t),
-      agentFailedUsers: agentEntry.failedUsers.count(t),
+      agentFailures: agentEntry.failures?.sum(t) ?? 0,
+      agentFailedUsers: agentEntry.failedUsers?.count(t) ?? 0,
       tenantAttempts: tenant.attempts.sum(t),
       tenantFailures: tenant.failures.sum(t),
       tenantUsualFailureRatio: tenant.windows >= MIN_USUAL_WINDOWS ? tenant.usualRatio : Number.NaN,
@@ -211,14 +208,20 @@ export class ActivityCounters {
     return this.users.size + this.userIps.size + this.ips.size + this.agents.size + this.tenants.size;
   }
 
+  private fail(entry: SourceActivity, windowMs: number, userId: string, t: number): void {
+    entry.failures ??= WindowRing.over(windowMs, 12);
+    entry.failedUsers ??= new DistinctMembers(windowMs);
+    entry.failures.add(t);
+    entry.failedUsers.add(userId, t);
+  }
+
   private source(map: Map<string, SourceActivity>, key: string, windowMs: number, t: number): SourceActivity {
     let entry = map.get(key);
     if (!entry) {
       entry = {
         attempts: WindowRing.over(windowMs, 12),
-        failures: WindowRing.over(windowMs, 12),
-        users: new DistinctMembers(windowMs),
-        failedUsers: new DistinctMembers(windowMs),
+        failures: undefined,
+        failedUsers: undefined,
         lastMs: t,
       };
       map.set(key, entry);

@@ -4,7 +4,9 @@
  * window lands in its bucket, one older than the window is ignored.
  */
 export class WindowRing {
-  private readonly counts: Float64Array;
+  // A plain array rather than a Float64Array: rings are created for every new IP and client, and
+  // small typed arrays cost several times more to allocate.
+  private readonly counts: number[];
   private head = Number.NEGATIVE_INFINITY;
   private total = 0;
 
@@ -12,7 +14,7 @@ export class WindowRing {
     private readonly width: number,
     private readonly buckets: number,
   ) {
-    this.counts = new Float64Array(buckets);
+    this.counts = new Array<number>(buckets).fill(0);
   }
 
   /** A ring covering `windowMs` in `buckets` buckets. */
