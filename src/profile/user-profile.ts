@@ -85,8 +85,3 @@ export function emptyProfile(nowMs: number): UserProfile {
     novelty: { device: 0, country: 0, network: 0 },
   };
 }
-
-/** The user's home time zone: the one most of their learned logins came from. */
-export function homeTimezone(profile: UserProfile): string | undefined {
-  return profile.home;
-}

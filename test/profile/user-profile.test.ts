@@ -3,7 +3,7 @@ import { resolveScoringConfig } from '../../src/config/resolve-config.js';
 import { isKnown, learnLogin } from '../../src/profile/learn-login.js';
 import type { LoginObservation } from '../../src/profile/login-observation.js';
 import { decodeProfile, encodeProfile } from '../../src/profile/profile-codec.js';
-import { emptyProfile, homeTimezone, PROFILE_LIMITS } from '../../src/profile/user-profile.js';
+import { emptyProfile, PROFILE_LIMITS } from '../../src/profile/user-profile.js';
 
 const config = resolveScoringConfig();
 const DAY = 86_400_000;
@@ -93,7 +93,7 @@ describe('user profile', () => {
     for (let d = 0; d < 20; d++) {
       learnLogin(profile, obs({ t: T0 + d * DAY + 4.5 * 3_600_000, sessionDurationSec: 3600 }), config);
     }
-    expect(homeTimezone(profile)).toBe('Asia/Kolkata');
+    expect(profile.home).toBe('Asia/Kolkata');
     // 04:30 UTC is 10:00 in Delhi: every learned login lands on hour 10 of some day.
     const byHour = new Array(24).fill(0);
     profile.hours.forEach((w, i) => {

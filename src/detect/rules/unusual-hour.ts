@@ -1,5 +1,4 @@
 import { hourOfWeek, utcOffsetMs } from '../../profile/local-time.js';
-import { homeTimezone } from '../../profile/user-profile.js';
 import type { DetectionContext } from '../detection-context.js';
 import type { Signal } from '../signal.js';
 
@@ -12,7 +11,7 @@ import type { Signal } from '../signal.js';
 export function unusualHour(ctx: DetectionContext): Signal | undefined {
   const { profile, config, obs } = ctx;
   if (!profile || profile.learned < config.hours.minLogins) return undefined;
-  const zone = homeTimezone(profile) ?? obs.timezone;
+  const zone = profile.home ?? obs.timezone;
   const hour = hourOfWeek(obs.t, zone) % 24;
   const hours = profile.hours;
   const total = profile.hoursSum;
