@@ -27,6 +27,12 @@ export interface Pipeline {
    * (sync API, queue worker, replay) uses. Deterministic for a given state and event; reads no clock.
    */
   assess(event: LoginEvent, state: ScoringState): Assessment;
+  /**
+   * Counts an event that another thread scores in the counters that span users (per IP, per
+   * client, per tenant), so that a replay split by user across threads gives every thread the
+   * same cross-user counts as a single-threaded run. Touches no user's state.
+   */
+  witness(event: LoginEvent, state: ScoringState): void;
 }
 
 const DAY_MS = 86_400_000;
@@ -147,7 +153,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     };
   }
 
-  return { assess };
+  function witness(event: LoginEvent, state: ScoringState): void {
+    state.activity.recordShared(event);
+    if (++sincePrune >= PRUNE_EVERY) {
+      sincePrune = 0;
+      state.activity.prune(event.timestampMs);
+    }
+  }
+
+  return { assess, witness };
 }
 
 function round(x: number): number {

@@ -99,27 +99,12 @@ export class ActivityCounters {
    */
   record(event: LoginEvent, ownSource = false): ActivitySnapshot {
     const { userId, ip, timestampMs: t, success } = event;
-    const agent = event.userAgent ?? '';
-
     let user = this.users.get(userId);
     if (!user) {
-      user = {
-        failFast: WindowRing.over(this.fastMs, 15),
-        failSlow: WindowRing.over(this.slowMs, 24),
-        streak: 0,
-        lastMs: t,
-      };
+      user = { failFast: undefined, failSlow: undefined, streak: 0, lastMs: t };
       this.users.set(userId, user);
     }
     const userFailStreak = t - user.lastMs < this.streakTtlMs ? user.streak : 0;
-    const ipEntry = this.source(this.ips, ip, this.sprayMs, t);
-    const agentEntry = this.source(this.agents, agent, this.stuffingMs, t);
-    ipEntry.attempts.add(t);
-    agentEntry.attempts.add(t);
-    const tenant = this.tenant(event.tenant ?? '', t);
-    tenant.attempts.add(t);
-    tenant.windowAttempts++;
-
     let userIpFailuresFast = 0;
     if (success) {
       user.streak = 0;
@@ -138,12 +123,9 @@ export class ActivityCounters {
       }
       userIp.add(t);
       userIpFailuresFast = userIp.sum(t);
-      this.fail(ipEntry, this.sprayMs, userId, t);
-      this.fail(agentEntry, this.stuffingMs, userId, t);
-      tenant.failures.add(t);
-      tenant.windowFailures++;
     }
     user.lastMs = Math.max(user.lastMs, t);
+    const { ipEntry, agentEntry, tenant } = this.recordShared(event);
 
     return {
       userFailuresFast: user.failFast?.sum(t) ?? 0,
@@ -160,6 +142,33 @@ export class ActivityCounters {
       tenantFailures: tenant.failures.sum(t),
       tenantUsualFailureRatio: tenant.windows >= MIN_USUAL_WINDOWS ? tenant.usualRatio : Number.NaN,
     };
+  }
+
+  /**
+   * Counts an event in the windows that span users (per IP, per client, per tenant) only. A replay
+   * split across threads by user calls this for the events other threads score, so every thread's
+   * cross-user counts are exactly those of a single-threaded run.
+   */
+  recordShared(event: LoginEvent): {
+    ipEntry: SourceActivity;
+    agentEntry: SourceActivity;
+    tenant: TenantActivity;
+  } {
+    const { userId, ip, timestampMs: t, success } = event;
+    const ipEntry = this.source(this.ips, ip, this.sprayMs, t);
+    const agentEntry = this.source(this.agents, event.userAgent ?? '', this.stuffingMs, t);
+    const tenant = this.tenant(event.tenant ?? '', t);
+    ipEntry.attempts.add(t);
+    agentEntry.attempts.add(t);
+    tenant.attempts.add(t);
+    tenant.windowAttempts++;
+    if (!success) {
+      this.fail(ipEntry, this.sprayMs, userId, t);
+      this.fail(agentEntry, this.stuffingMs, userId, t);
+      tenant.failures.add(t);
+      tenant.windowFailures++;
+    }
+    return { ipEntry, agentEntry, tenant };
   }
 
   /**

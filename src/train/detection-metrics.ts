@@ -82,6 +82,37 @@ export class DetectionTally {
   }
 }
 
+/** The metrics of two disjoint sets of events (e.g. two replay threads) as one. */
+export function mergeMetrics(a: DetectionMetrics, b: DetectionMetrics): DetectionMetrics {
+  const sum = (x: Record<string, number>, y: Record<string, number>) => {
+    const out = { ...x };
+    for (const [k, v] of Object.entries(y)) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  const merged: DetectionMetrics = {
+    events: a.events + b.events,
+    actions: sum(a.actions, b.actions),
+    reasons: sum(a.reasons, b.reasons),
+  };
+  if (a.labelled || b.labelled) {
+    const la = a.labelled ?? { scenarios: {}, benign: emptyBenign() };
+    const lb = b.labelled ?? { scenarios: {}, benign: emptyBenign() };
+    const scenarios: Record<string, ScenarioStats> = {};
+    for (const name of new Set([...Object.keys(la.scenarios), ...Object.keys(lb.scenarios)])) {
+      scenarios[name] = sum(
+        (la.scenarios[name] ?? {}) as unknown as Record<string, number>,
+        (lb.scenarios[name] ?? {}) as unknown as Record<string, number>,
+      ) as unknown as ScenarioStats;
+    }
+    merged.labelled = { scenarios, benign: sum(la.benign, lb.benign) as unknown as typeof la.benign };
+  }
+  return merged;
+}
+
+function emptyBenign(): NonNullable<DetectionMetrics['labelled']>['benign'] {
+  return { events: 0, challenged: 0, denied: 0, successes: 0, successesNotAllowed: 0 };
+}
+
 /** Plain-text report of the metrics, as `replay` prints it. */
 export function formatMetrics(m: DetectionMetrics, seconds: number): string {
   const lines: string[] = [];

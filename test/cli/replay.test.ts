@@ -72,6 +72,32 @@ describe('loginguard replay', () => {
     expect(a.stdout).toBe(b.stdout);
   });
 
+  it('gives the same assessments, errors and figures on two threads as on one', () => {
+    const mixed = join(dir, 'mixed-threads.jsonl');
+    const good = lines(dataset);
+    writeFileSync(mixed, [...good.slice(0, 500), '{broken', ...good.slice(500)].join('\n'));
+    const one = runCli(['replay', mixed, '--threads', '1', '--out', '-', '--metrics', join(dir, 'm1.json')]);
+    const two = runCli(['replay', mixed, '--threads', '2', '--out', '-', '--metrics', join(dir, 'm2.json')]);
+    expect(one.status).toBe(0);
+    expect(two.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stdout.trimEnd().split('\n')).toHaveLength(good.length);
+    const bad = (out: string) => out.split('\n').filter((l) => l.startsWith('line '));
+    expect(bad(two.stderr)).toEqual([
+      "line 501: (line): not valid JSON (Expected property name or '}' in JSON at position 1)",
+    ]);
+    expect(bad(one.stderr)).toEqual(bad(two.stderr));
+    const figures = (path: string) => {
+      const {
+        seconds: _s,
+        threads: _t,
+        ...rest
+      } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      return rest;
+    };
+    expect(figures(join(dir, 'm2.json'))).toEqual(figures(join(dir, 'm1.json')));
+  });
+
   it('reads from stdin', () => {
     const head = lines(dataset).slice(0, 50).join('\n');
     const run = runCli(['replay', '-', '--out', '-'], `${head}\n`);
