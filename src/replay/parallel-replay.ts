@@ -99,7 +99,7 @@ export async function replayInParallel(options: ParallelReplayOptions): Promise<
         if (!batch) continue;
         const i = heads[shard] ?? 0;
         if (batch.seqs[i] !== next) continue;
-        if (output) pending.push(batch.lines[i] ?? '');
+        if (output) pending.push(batch.text.slice(i === 0 ? 0 : (batch.ends[i - 1] ?? 0), batch.ends[i]));
         heads[shard] = i + 1;
         if (i + 1 >= batch.seqs.length) {
           queue.shift();
@@ -124,14 +124,14 @@ export async function replayInParallel(options: ParallelReplayOptions): Promise<
       progressed = true;
     }
     if (output && pending.length >= 2000) {
-      const chunk = `${pending.join('\n')}\n`;
+      const chunk = pending.join('');
       pending = [];
       if (!output.write(chunk)) await once(output, 'drain');
     }
     if (done.length === threads && !progressed) break;
     if (!progressed) await new Promise<void>((resolve) => (wake = resolve));
   }
-  if (output && pending.length > 0) output.write(`${pending.join('\n')}\n`);
+  if (output && pending.length > 0) output.write(pending.join(''));
   await Promise.all(workers.map((w) => w.terminate()));
 
   let metrics = done[0]?.metrics ?? { events: 0, actions: {}, reasons: {} };
