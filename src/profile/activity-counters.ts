@@ -212,11 +212,6 @@ export class ActivityCounters {
     for (const [key, agent] of this.agents) if (t - agent.lastMs >= this.stuffingMs) this.agents.delete(key);
   }
 
-  /** Keys held, for memory reporting. */
-  get keys(): number {
-    return this.users.size + this.userIps.size + this.ips.size + this.agents.size + this.tenants.size;
-  }
-
   private fail(entry: SourceActivity, windowMs: number, userId: string, t: number): void {
     entry.failures ??= WindowRing.over(windowMs, 12);
     entry.failedUsers ??= new DistinctMembers(windowMs);
