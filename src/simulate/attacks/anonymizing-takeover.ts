@@ -1,15 +1,12 @@
-import { MINUTE_MS } from '../local-time.js';
 import {
   type AttackContext,
   type AttackOutcome,
   attackerBrowser,
-  emitAttack,
-  humanAttackerScore,
   momentOnDay,
   type PlannedAttack,
-  takeoverSession,
   torBrowserClient,
 } from './attack-kit.js';
+import { emitTakeoverLogins } from './takeover-logins.js';
 
 /**
  * Takeover through an anonymizer: the stolen password used from a Tor exit (in Tor Browser,
@@ -25,50 +22,17 @@ export function runAnonymizingTakeover(attack: PlannedAttack, ctx: AttackContext
   const exits = useTor ? pool.tor : pool.vpn.length > 0 ? pool.vpn : pool.hosting;
   const t = momentOnDay(rng, ctx, attack.day);
   const client = useTor ? torBrowserClient(rng, t) : attackerBrowser(rng, t);
-  let ip = pool.pick(rng, rng.pick(exits));
-  let at = t;
-  let attempts = 0;
-  const failures = rng.chance(0.3) ? rng.int(1, 2) : 0;
-  for (let i = 0; i < failures; i++) {
-    emitAttack(ctx, attack, {
-      t: at,
-      account: victim,
-      success: false,
-      ip,
-      client,
-      behavioralScore: humanAttackerScore(rng),
-    });
-    attempts++;
-    at += rng.int(10_000, 120_000);
-  }
-  emitAttack(ctx, attack, {
-    t: at,
-    account: victim,
-    success: true,
-    ip,
+  // The address is drawn before the failure count, as the seeded datasets expect: keep this order.
+  return emitTakeoverLogins(ctx, attack, {
+    victim,
+    start: t,
+    ip: pool.pick(rng, rng.pick(exits)),
     client,
-    behavioralScore: humanAttackerScore(rng),
-    sessionDurationSec: takeoverSession(rng),
+    failures: rng.chance(0.3) ? rng.int(1, 2) : 0,
+    retryGapMs: [10_000, 120_000],
+    followUps: () => (rng.chance(0.35) ? rng.int(1, 3) : 0),
+    followUpGapMinutes: [10, 180],
+    // A new Tor circuit often exits elsewhere; a VPN keeps its exit.
+    nextIp: useTor ? (ip) => (rng.chance(0.6) ? pool.pick(rng, rng.pick(exits)) : ip) : undefined,
   });
-  attempts++;
-  let successes = 1;
-  if (rng.chance(0.35)) {
-    const more = rng.int(1, 3);
-    for (let i = 0; i < more; i++) {
-      at += rng.between(10, 180) * MINUTE_MS;
-      if (useTor && rng.chance(0.6)) ip = pool.pick(rng, rng.pick(exits));
-      emitAttack(ctx, attack, {
-        t: at,
-        account: victim,
-        success: true,
-        ip,
-        client,
-        behavioralScore: humanAttackerScore(rng),
-        sessionDurationSec: takeoverSession(rng),
-      });
-      attempts++;
-      successes++;
-    }
-  }
-  return { attempts, successes, accounts: 1 };
 }

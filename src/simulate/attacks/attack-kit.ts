@@ -168,6 +168,30 @@ export function emitAttack(
   ctx.sink.emit(event);
 }
 
+/** One password guess by a script: where, when, against whom, and whether it worked. */
+export interface ScriptedGuess {
+  t: number;
+  account: SimAccount;
+  success: boolean;
+  ip: PickedIp;
+  client: AttackerClient;
+  mfa?: 'passed' | 'failed';
+}
+
+/**
+ * Emits one scripted guess with a bot's behavioural score and the short session of a password
+ * check. The session length is drawn even for a failure (which records none) so that every
+ * seeded dataset keeps its random draws, and so its events, as they were.
+ */
+export function emitScriptedGuess(ctx: AttackContext, attack: PlannedAttack, guess: ScriptedGuess): void {
+  const { rng } = attack;
+  emitAttack(ctx, attack, {
+    ...guess,
+    behavioralScore: botScore(rng),
+    sessionDurationSec: validationSession(rng),
+  });
+}
+
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }

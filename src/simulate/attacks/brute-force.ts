@@ -2,15 +2,13 @@ import {
   type AttackContext,
   type AttackOutcome,
   automationClient,
-  botScore,
-  emitAttack,
+  emitScriptedGuess,
   hostingIn,
   momentOnDay,
   type PlannedAttack,
   residentialIn,
   staleBrowserClient,
   staleList,
-  validationSession,
 } from './attack-kit.js';
 
 /** Share of brute-force campaigns that guess the password. */
@@ -38,15 +36,7 @@ export function runBruteForce(attack: PlannedAttack, ctx: AttackContext): Attack
     t += Math.max(40, Math.round(rng.exponential(meanGapMs)));
     const success = i === hitAt;
     if (success) successes++;
-    emitAttack(ctx, attack, {
-      t,
-      account: victim,
-      success,
-      ip,
-      client,
-      behavioralScore: botScore(rng),
-      sessionDurationSec: validationSession(rng),
-    });
+    emitScriptedGuess(ctx, attack, { t, account: victim, success, ip, client });
   }
   return { attempts: total, successes, accounts: 1 };
 }

@@ -6,15 +6,13 @@ import {
   type AttackerClient,
   type AttackOutcome,
   automationClient,
-  botScore,
-  emitAttack,
+  emitScriptedGuess,
   hostingIn,
   momentOnDay,
   type PlannedAttack,
   residentialIn,
   staleBrowserClient,
   staleList,
-  validationSession,
 } from './attack-kit.js';
 
 /** Share of would-be successes stopped by the second factor (recorded as `success: false, mfa: failed`). */
@@ -67,14 +65,12 @@ export function runCredentialStuffing(attack: PlannedAttack, ctx: AttackContext)
       const success = passwordWorks && !blocked;
       if (success) successes++;
       attempts++;
-      emitAttack(ctx, attack, {
+      emitScriptedGuess(ctx, attack, {
         t,
         account,
         success,
         ip: rng.pick(proxies),
         client,
-        behavioralScore: botScore(rng),
-        sessionDurationSec: validationSession(rng),
         ...(blocked ? { mfa: 'failed' as const } : {}),
       });
     }

@@ -4,13 +4,11 @@ import {
   type AttackContext,
   type AttackOutcome,
   attackerBrowser,
-  emitAttack,
   hostingIn,
-  humanAttackerScore,
   type PlannedAttack,
   residentialIn,
-  takeoverSession,
 } from './attack-kit.js';
+import { emitTakeoverLogins } from './takeover-logins.js';
 
 /** Slowest implied speed (km/h) between the victim's login and the attacker's: far beyond any airliner. */
 const MIN_IMPLIED_KMH = 2000;
@@ -39,47 +37,14 @@ export function runImpossibleTravel(attack: PlannedAttack, ctx: AttackContext): 
   const client = rng.chance(0.15)
     ? { deviceId: `d-${rng.hex(16)}`, userAgent: last.userAgent, deviceType: last.deviceType }
     : attackerBrowser(rng, t);
-  let attempts = 0;
-  let at = t;
-  if (rng.chance(0.2)) {
-    emitAttack(ctx, attack, {
-      t: at,
-      account: victim,
-      success: false,
-      ip,
-      client,
-      behavioralScore: humanAttackerScore(rng),
-    });
-    attempts++;
-    at += rng.int(8_000, 60_000);
-  }
-  emitAttack(ctx, attack, {
-    t: at,
-    account: victim,
-    success: true,
+  return emitTakeoverLogins(ctx, attack, {
+    victim,
+    start: t,
     ip,
     client,
-    behavioralScore: humanAttackerScore(rng),
-    sessionDurationSec: takeoverSession(rng),
+    failures: rng.chance(0.2) ? 1 : 0,
+    retryGapMs: [8_000, 60_000],
+    followUps: () => (rng.chance(0.4) ? rng.int(1, 3) : 0),
+    followUpGapMinutes: [5, 40],
   });
-  attempts++;
-  let successes = 1;
-  if (rng.chance(0.4)) {
-    const more = rng.int(1, 3);
-    for (let i = 0; i < more; i++) {
-      at += rng.between(5, 40) * MINUTE_MS;
-      emitAttack(ctx, attack, {
-        t: at,
-        account: victim,
-        success: true,
-        ip,
-        client,
-        behavioralScore: humanAttackerScore(rng),
-        sessionDurationSec: takeoverSession(rng),
-      });
-      attempts++;
-      successes++;
-    }
-  }
-  return { attempts, successes, accounts: 1 };
 }

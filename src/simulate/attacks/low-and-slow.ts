@@ -2,14 +2,12 @@ import { HOUR_MS, MINUTE_MS } from '../local-time.js';
 import {
   type AttackContext,
   type AttackOutcome,
-  botScore,
-  emitAttack,
+  emitScriptedGuess,
   momentOnDay,
   type PlannedAttack,
   residentialIn,
   staleBrowserClient,
   staleList,
-  validationSession,
 } from './attack-kit.js';
 
 /** Longest campaign, in days: the planner starts it early enough to end inside the period. */
@@ -33,14 +31,12 @@ export function runLowAndSlow(attack: PlannedAttack, ctx: AttackContext): Attack
     const next = t + rng.between(10, 90) * MINUTE_MS;
     const last = next >= end;
     const city = rng.chance(0.4) ? ctx.atlas.homeCityIn(rng, victim.home.country) : ctx.atlas.attackCity(rng);
-    emitAttack(ctx, attack, {
+    emitScriptedGuess(ctx, attack, {
       t,
       account: victim,
       success: last,
       ip: residentialIn(rng, ctx.pool, city),
       client: staleBrowserClient(rng, list),
-      behavioralScore: botScore(rng),
-      sessionDurationSec: validationSession(rng),
     });
     attempts++;
     if (last) break;

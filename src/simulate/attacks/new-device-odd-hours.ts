@@ -1,16 +1,13 @@
 import type { PoolCity } from '../ip-pool.js';
-import { MINUTE_MS } from '../local-time.js';
 import {
   type AttackContext,
   type AttackOutcome,
   attackerBrowser,
-  emitAttack,
   hostingIn,
-  humanAttackerScore,
   type PlannedAttack,
   residentialIn,
-  takeoverSession,
 } from './attack-kit.js';
+import { emitTakeoverLogins } from './takeover-logins.js';
 
 /**
  * New device at odd hours: the stolen password works from a device the victim never used, while
@@ -30,44 +27,14 @@ export function runNewDeviceOddHours(attack: PlannedAttack, ctx: AttackContext):
   if (city.id === victim.home.id) city = ctx.atlas.attackCity(rng);
   const ip = rng.chance(0.7) ? residentialIn(rng, ctx.pool, city) : hostingIn(rng, ctx.pool, city.country);
   const client = attackerBrowser(rng, t);
-  let at = t;
-  let attempts = 0;
-  if (rng.chance(0.25)) {
-    emitAttack(ctx, attack, {
-      t: at,
-      account: victim,
-      success: false,
-      ip,
-      client,
-      behavioralScore: humanAttackerScore(rng),
-    });
-    attempts++;
-    at += rng.int(10_000, 90_000);
-  }
-  emitAttack(ctx, attack, {
-    t: at,
-    account: victim,
-    success: true,
+  return emitTakeoverLogins(ctx, attack, {
+    victim,
+    start: t,
     ip,
     client,
-    behavioralScore: humanAttackerScore(rng),
-    sessionDurationSec: takeoverSession(rng),
+    failures: rng.chance(0.25) ? 1 : 0,
+    retryGapMs: [10_000, 90_000],
+    followUps: () => (rng.chance(0.3) ? 1 : 0),
+    followUpGapMinutes: [20, 90],
   });
-  attempts++;
-  let successes = 1;
-  if (rng.chance(0.3)) {
-    at += rng.between(20, 90) * MINUTE_MS;
-    emitAttack(ctx, attack, {
-      t: at,
-      account: victim,
-      success: true,
-      ip,
-      client,
-      behavioralScore: humanAttackerScore(rng),
-      sessionDurationSec: takeoverSession(rng),
-    });
-    attempts++;
-    successes++;
-  }
-  return { attempts, successes, accounts: 1 };
 }

@@ -4,14 +4,12 @@ import {
   type AttackContext,
   type AttackOutcome,
   automationClient,
-  botScore,
-  emitAttack,
+  emitScriptedGuess,
   hostingIn,
   momentOnDay,
   type PlannedAttack,
   staleBrowserClient,
   staleList,
-  validationSession,
 } from './attack-kit.js';
 
 /** Chance that one sprayed password is some user's password ("Winter2026!"). */
@@ -46,15 +44,7 @@ export function runPasswordSpray(attack: PlannedAttack, ctx: AttackContext): Att
       const success = (round === 0 && i === forced) || rng.chance(HIT_RATE);
       if (success) cracked.add(user);
       attempts++;
-      emitAttack(ctx, attack, {
-        t,
-        account: user,
-        success,
-        ip,
-        client,
-        behavioralScore: botScore(rng),
-        sessionDurationSec: validationSession(rng),
-      });
+      emitScriptedGuess(ctx, attack, { t, account: user, success, ip, client });
     });
   }
   return { attempts, successes: cracked.size, accounts: targets.length };
