@@ -125,11 +125,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     } else if (profile) {
       profile.lastSeen = Math.max(profile.lastSeen, event.timestampMs);
     }
-
-    if (++sincePrune >= PRUNE_EVERY) {
-      sincePrune = 0;
-      state.activity.prune(event.timestampMs);
-    }
+    pruneNowAndThen(state, event.timestampMs);
 
     const { geo, network, device } = enrichment;
     return {
@@ -153,12 +149,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     };
   }
 
-  function witness(event: LoginEvent, state: ScoringState): void {
-    state.activity.recordShared(event);
+  /** Idle counter keys are dropped every PRUNE_EVERY events, whichever path counted them. */
+  function pruneNowAndThen(state: ScoringState, t: number): void {
     if (++sincePrune >= PRUNE_EVERY) {
       sincePrune = 0;
-      state.activity.prune(event.timestampMs);
+      state.activity.prune(t);
     }
+  }
+
+  function witness(event: LoginEvent, state: ScoringState): void {
+    state.activity.recordShared(event);
+    pruneNowAndThen(state, event.timestampMs);
   }
 
   return { assess, witness };

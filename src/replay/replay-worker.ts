@@ -32,8 +32,7 @@ export interface ReplayWorkerBatch {
   ends: number[];
   /** Bad lines (reported by thread 0 only). */
   errors: { seq: number; line: number; errors: EventFieldError[] }[];
-  /** Lines read so far and bytes of the file read so far (thread 0 only). */
-  read: number;
+  /** Bytes of the file read so far (thread 0 only). */
   bytes: number;
 }
 
@@ -60,7 +59,6 @@ async function run(data: ReplayWorkerData): Promise<void> {
       text: '',
       ends: [],
       errors: [],
-      read: 0,
       bytes,
     };
     const lines: string[] = [];
@@ -87,7 +85,6 @@ async function run(data: ReplayWorkerData): Promise<void> {
       }
     }
     if (data.output) message.text = `${lines.join('\n')}\n`;
-    message.read = seq;
     port.postMessage(message);
   }
   port.postMessage({ type: 'done', metrics: tally.result(), badLines: data.shard === 0 ? badLines : 0 });
