@@ -50,6 +50,12 @@ export const ScoringConfigSchema = Type.Object({
     /** Extra uncertainty for mobile networks, whose addresses geolocate to the carrier's hub. */
     mobileExtraKm: Type.Number({ minimum: 0, default: 200 }),
   }),
+  location: Type.Object({
+    /** A new city closer than this (after uncertainty) to a place the user knows is the same area. */
+    farKm: Type.Number({ minimum: 0, default: 300 }),
+    /** Distance at which UNFAMILIAR_LOCATION reaches its full strength. */
+    fullKm: Type.Number({ exclusiveMinimum: 0, default: 1500 }),
+  }),
   hours: Type.Object({
     /** Learned logins before the hour habit is trusted. */
     minLogins: Type.Integer({ minimum: 0, default: 15 }),

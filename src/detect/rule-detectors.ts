@@ -11,6 +11,7 @@ import { newDevice } from './rules/new-device.js';
 import { newNetwork } from './rules/new-network.js';
 import { passwordSpray } from './rules/password-spray.js';
 import { reportedFailedAttempts } from './rules/reported-failed-attempts.js';
+import { unfamiliarLocation } from './rules/unfamiliar-location.js';
 import { unusualHour } from './rules/unusual-hour.js';
 
 /** Every rule, in the order their reasons are listed when scores tie. */
@@ -24,6 +25,7 @@ export const RULE_DETECTORS: readonly Detector[] = [
   newDevice,
   newCountry,
   newNetwork,
+  unfamiliarLocation,
   unusualHour,
   automatedClient,
   lowBehavioralScore,

@@ -109,6 +109,35 @@ describe('NEW_NETWORK', () => {
   });
 });
 
+describe('UNFAMILIAR_LOCATION', () => {
+  it('notes a city far from everywhere the user has been, in their own country, and lets it in', () => {
+    const p = settledUser();
+    const a = p.assess(loginEvent({ at: T0, ip: '10.0.2.3' })); // Mumbai, same ISP, own laptop
+    expect(codes(a)).toEqual(['UNFAMILIAR_LOCATION']);
+    expect(a.reasons[0]?.message).toMatch(
+      /^Mumbai is 1,1\d\d km from the nearest place this user logs in from \(New Delhi\)$/,
+    );
+    expect(a.action).toBe('allow');
+  });
+
+  it("with a new network at 03:00, challenges a look-alike of the victim's own browser far from home", () => {
+    const p = settledUser();
+    p.enricher.at('10.0.2.8', { ...PLACES.mumbai, network: { asn: 9829, org: 'BSNL', type: 'residential' } });
+    const a = p.assess(loginEvent({ at: T0 - 7 * HOUR, ip: '10.0.2.8' })); // 03:00 local
+    expect(codes(a)).toEqual(expect.arrayContaining(['UNFAMILIAR_LOCATION', 'UNUSUAL_HOUR', 'NEW_NETWORK']));
+    expect(a.action).toBe('challenge');
+  });
+
+  it('stays quiet for a neighbouring city and for a location too coarse to tell', () => {
+    const p = settledUser();
+    expect(codes(p.assess(loginEvent({ at: T0, ip: '10.0.0.3' })))).not.toContain('UNFAMILIAR_LOCATION');
+    p.enricher.at('10.0.2.9', { ...PLACES.mumbai, accuracyKm: 1000 });
+    expect(codes(p.assess(loginEvent({ at: T0 + HOUR, ip: '10.0.2.9' })))).not.toContain(
+      'UNFAMILIAR_LOCATION',
+    );
+  });
+});
+
 describe('UNUSUAL_HOUR', () => {
   it('flags 03:00 local for an office-hours user, alone not enough to challenge', () => {
     const p = settledUser();
