@@ -1,0 +1,87 @@
+import type { LoginEvent } from '../event/login-event.js';
+
+/** An event handed to a consumer, with its place in the queue and how often it was delivered. */
+export interface QueuedEvent {
+  seq: number;
+  event: LoginEvent;
+  /** Deliveries including this one (1 on the first). */
+  attempts: number;
+  enqueuedAt: number;
+}
+
+/** What {@link Queue.enqueue} did with each event, by eventId. */
+export interface EnqueueResult {
+  accepted: string[];
+  /** Already queued (or twice in the same call): not queued again. */
+  duplicates: string[];
+}
+
+/** A snapshot for metrics and health checks. */
+export interface QueueDepth {
+  /** Waiting for a consumer (never taken, lease expired, or released). */
+  ready: number;
+  /** Held by a consumer whose lease is still running. */
+  leased: number;
+  /** In the failed list (poison). */
+  failed: number;
+  /** When the oldest event still in the queue was enqueued (epoch ms); undefined when empty. */
+  oldestEnqueuedAt: number | undefined;
+}
+
+/** One poison event, as {@link Queue.listFailed} returns it. */
+export interface FailedEvent {
+  eventId: string;
+  error: string;
+  failedAt: number;
+  /** The event as JSON text, as it was queued. */
+  payload: string;
+}
+
+/**
+ * The durable queue between the API and the worker (DESIGN §1): at-least-once delivery with
+ * leases. A consumer takes a batch, which is leased to it for `leaseMs`; it acks what it finished,
+ * fails what can never succeed, and releases what it will not do. A lease that runs out (a crashed
+ * worker) makes the event available again, with one more attempt counted; past the max-attempts
+ * bound of the implementation an event goes to the failed list on take, with the error
+ * `too many attempts`. Consumers must be idempotent (the worker skips events already assessed).
+ *
+ * Order: take() hands out the oldest events first, so a single consumer sees each user's events
+ * in the order they were enqueued, and per-user state evolves as it would live. Several consumers
+ * taking batches from one queue would interleave a user's events between them; to scale out,
+ * partition by user (hash of userId → one stream or consumer per partition), as `replay` splits
+ * users between threads.
+ *
+ * Times are passed in (`nowMs`), so tests and replays control the clock.
+ *
+ * @example
+ * await queue.enqueue(events, Date.now());
+ * const batch = await queue.take(1000, 30_000, Date.now());
+ * // …score and store…
+ * await queue.ack(batch.map((q) => q.event.eventId));
+ */
+export interface Queue {
+  /** Durable when the promise resolves (one transaction); idempotent by eventId. */
+  enqueue(events: readonly LoginEvent[], nowMs: number): Promise<EnqueueResult>;
+  /** Up to `max` events, oldest first, leased for leaseMs; expired leases are taken again; attempts counted. */
+  take(max: number, leaseMs: number, nowMs: number): Promise<QueuedEvent[]>;
+  /**
+   * This user's queued (not leased) events, oldest first (at most `max`, default all), leased
+   * like take(): the sync endpoint scores them first to keep per-user order.
+   */
+  takeUser(userId: string, leaseMs: number, nowMs: number, max?: number): Promise<QueuedEvent[]>;
+  /** Done: remove. Unknown ids are ignored. */
+  ack(eventIds: readonly string[]): Promise<void>;
+  /** Poison: move to the failed list with the error text, never delivered again. */
+  fail(eventId: string, error: string, nowMs: number): Promise<void>;
+  /**
+   * Give a lease back at once (worker shutting down, or a batch it could not commit): the events
+   * are ready again. The delivery still counts as an attempt, so a batch that fails every time
+   * ends in the failed list instead of looping.
+   */
+  release(eventIds: readonly string[]): Promise<void>;
+  depth(nowMs: number): Promise<QueueDepth>;
+  /** Most recently failed first. */
+  listFailed(limit: number): Promise<FailedEvent[]>;
+  /** Waits for calls in progress, then frees what the queue holds. Later calls reject. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,104 @@
+import type { Kysely } from 'kysely';
+import { chunked } from './chunked.js';
+import type { Database } from './database.js';
+import { inTransaction } from './in-transaction.js';
+import { checkPageLimit, decodeCursor, encodeCursor, InvalidCursorError, type Page } from './page-cursor.js';
+
+/**
+ * One thing a person or a key did: who (`actor`, e.g. `key:ak_…` or `cli`), what (`action`,
+ * e.g. `api_key.create`, `alert.resolve`, `feedback.confirm`), to what (`target`), from where.
+ */
+export interface AuditEntry {
+  /** Epoch ms. */
+  at: number;
+  actor: string;
+  action: string;
+  target?: string;
+  sourceIp?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** An entry as stored, with its sequence number. */
+export interface StoredAuditEntry extends AuditEntry {
+  id: number;
+  detail: Record<string, unknown>;
+}
+
+/** Newest first by `at`; `from` inclusive, `to` exclusive. */
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  from?: number;
+  to?: number;
+  /** 1..1000 */
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * The audit log. Append-only by construction: this class has no update or delete method and no
+ * other code writes the table, so an entry, once written, stays as written. (A database
+ * administrator can still change rows; shipping the log to write-once storage is the answer to
+ * that, not a trigger.)
+ */
+export class AuditRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Appends entries in one transaction, in the order given. */
+  async append(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = entries.map((e) => ({
+      at: e.at,
+      actor: e.actor,
+      action: e.action,
+      target: e.target ?? null,
+      source_ip: e.sourceIp ?? null,
+      detail: JSON.stringify(e.detail ?? {}),
+    }));
+    await inTransaction(this.db, async (trx) => {
+      for (const chunk of chunked(rows, 6)) await trx.insertInto('audit_log').values(chunk).execute();
+    });
+  }
+
+  /**
+   * A page of entries, newest first (then by id).
+   *
+   * @throws InvalidCursorError for a cursor this store did not produce; RangeError for a bad limit.
+   */
+  async list(filter: AuditFilter): Promise<Page<StoredAuditEntry>> {
+    const limit = checkPageLimit(filter.limit);
+    let q = this.db.selectFrom('audit_log').selectAll();
+    if (filter.actor !== undefined) q = q.where('actor', '=', filter.actor);
+    if (filter.action !== undefined) q = q.where('action', '=', filter.action);
+    if (filter.from !== undefined) q = q.where('at', '>=', filter.from);
+    if (filter.to !== undefined) q = q.where('at', '<', filter.to);
+    if (filter.cursor !== undefined) {
+      const after = decodeCursor(filter.cursor);
+      if (!/^\d{1,15}$/.test(after.id)) throw new InvalidCursorError(filter.cursor);
+      q = q
+        .where('at', '<=', after.t)
+        .where((eb) => eb.or([eb('at', '<', after.t), eb('id', '<', Number(after.id))]));
+    }
+    const rows = await q
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const items: StoredAuditEntry[] = rows.slice(0, limit).map((r) => {
+      const entry: StoredAuditEntry = {
+        id: Number(r.id),
+        at: Number(r.at),
+        actor: r.actor,
+        action: r.action,
+        detail: JSON.parse(r.detail) as Record<string, unknown>,
+      };
+      if (r.target !== null) entry.target = r.target;
+      if (r.source_ip !== null) entry.sourceIp = r.source_ip;
+      return entry;
+    });
+    const last = rows.length > limit ? items[limit - 1] : undefined;
+    return last === undefined
+      ? { items }
+      : { items, nextCursor: encodeCursor({ t: last.at, id: String(last.id) }) };
+  }
+}

@@ -1,0 +1,83 @@
+import type { Kysely } from 'kysely';
+import type { LoginEvent } from '../event/login-event.js';
+import { chunked } from './chunked.js';
+import type { Database } from './database.js';
+import type { EventKey } from './event-key.js';
+import { inTransaction } from './in-transaction.js';
+import { decodeLoginEvent, encodeLoginEvent } from './login-event-json.js';
+
+/** Rows one retention pass deletes per statement: short write locks, so ingest never stalls. */
+const DELETE_BATCH = 5000;
+
+/**
+ * The events table: every validated login as received. Events carry IP addresses and
+ * locations, personal data: {@link EventRepository.deleteOlderThan} enforces the retention period.
+ */
+export class EventRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Stores events in one transaction; an event already stored (same eventId and timestamp) is
+   * skipped, the first copy wins. Returns how many were new.
+   */
+  async insertMany(events: readonly LoginEvent[], receivedAt: number): Promise<number> {
+    if (events.length === 0) return 0;
+    return inTransaction(this.db, async (trx) => {
+      let inserted = 0;
+      for (const chunk of chunked(events, 5)) {
+        const result = await trx
+          .insertInto('events')
+          .values(
+            chunk.map((e) => ({
+              event_id: e.eventId,
+              user_id: e.userId,
+              ts: e.timestampMs,
+              received_at: receivedAt,
+              payload: encodeLoginEvent(e),
+            })),
+          )
+          .onConflict((oc) => oc.columns(['ts', 'event_id']).doNothing())
+          .executeTakeFirst();
+        inserted += Number(result.numInsertedOrUpdatedRows ?? 0n);
+      }
+      return inserted;
+    });
+  }
+
+  /**
+   * One stored event. With its timestamp this is one index lookup. Without, the key index is
+   * read newest first (no index on the id alone, see {@link EventKey}): cheap for recent events,
+   * a full read of the index for a miss. Pass the time when it is known.
+   */
+  async get(eventId: string, timestampMs?: number): Promise<LoginEvent | undefined> {
+    let q = this.db.selectFrom('events').select('payload').where('event_id', '=', eventId);
+    if (timestampMs !== undefined) q = q.where('ts', '=', timestampMs);
+    // Without the time: walk the (ts, event_id) key from the newest row, which reads the id from
+    // the index alone; recent events (what a client asks about) are found at once.
+    const row = await q.orderBy('ts', 'desc').limit(1).executeTakeFirst();
+    return row === undefined ? undefined : decodeLoginEvent(row.payload);
+  }
+
+  /**
+   * Retention: deletes the events whose own timestamp is before `tsMs`, a few thousand rows per
+   * statement so that the queue and the worker get the write lock in between. Returns the count.
+   */
+  async deleteOlderThan(tsMs: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      // The time below which DELETE_BATCH rows lie (more when they share a millisecond).
+      const nth = await this.db
+        .selectFrom('events')
+        .select('ts')
+        .where('ts', '<', tsMs)
+        .orderBy('ts')
+        .limit(1)
+        .offset(DELETE_BATCH - 1)
+        .executeTakeFirst();
+      const bound = nth === undefined ? tsMs : Math.min(Number(nth.ts) + 1, tsMs);
+      const result = await this.db.deleteFrom('events').where('ts', '<', bound).executeTakeFirst();
+      deleted += Number(result.numDeletedRows);
+      if (nth === undefined) return deleted;
+    }
+  }
+}

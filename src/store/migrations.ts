@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import type { Database } from './database.js';
+import { initialMigration } from './migrations/0001-initial.js';
+import type { SqlDialectName } from './sql-dialect-name.js';
+
+/**
+ * Every migration, in order, written in code: a compiled `dist/` has no migration folder to glob,
+ * and a bundle may have none either. Names sort in the order they must run. Never edit or rename
+ * one that has shipped; add the next one.
+ */
+export function migrationProvider(dialect: SqlDialectName = 'sqlite'): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '0001-initial': initialMigration(dialect),
+  };
+  return { getMigrations: async () => migrations };
+}
+
+/**
+ * Brings the schema to the latest version; a no-op when it is there already (safe on every
+ * start). Returns the names of the migrations it applied.
+ *
+ * @throws Error naming the migration that failed, with the database error as `cause`; the failed
+ * migration is rolled back (each runs in a transaction).
+ */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  options: { dialect?: SqlDialectName } = {},
+): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider(options.dialect) });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration ran)';
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`database migration ${failed} failed: ${reason}`, { cause: error });
+  }
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

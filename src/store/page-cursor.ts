@@ -1,0 +1,59 @@
+/**
+ * A page cursor for newest-first lists: the sort key of the last row returned, `[time, id]`,
+ * as base64url JSON. Opaque to clients (they pass back `nextCursor` as it came); the id breaks
+ * ties between rows of the same millisecond, so a page boundary never skips or repeats a row.
+ */
+export interface PageKey {
+  t: number;
+  id: string;
+}
+
+/** One page of a list; `nextCursor` is absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** A cursor that was not produced by this store (mangled, truncated, from another list). */
+export class InvalidCursorError extends Error {
+  readonly code = 'LG_ERR_INVALID_CURSOR';
+
+  constructor(cursor: string) {
+    super(`cursor ${JSON.stringify(cursor.slice(0, 64))} is not one this server returned`);
+    this.name = 'InvalidCursorError';
+  }
+}
+
+export function encodeCursor(key: PageKey): string {
+  return Buffer.from(JSON.stringify([key.t, key.id])).toString('base64url');
+}
+
+/** @throws InvalidCursorError */
+export function decodeCursor(cursor: string): PageKey {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError(cursor);
+  }
+  if (
+    !Array.isArray(value) ||
+    value.length !== 2 ||
+    !Number.isSafeInteger(value[0]) ||
+    typeof value[1] !== 'string'
+  ) {
+    throw new InvalidCursorError(cursor);
+  }
+  return { t: value[0] as number, id: value[1] as string };
+}
+
+/** The most rows one list call returns. */
+export const MAX_PAGE_SIZE = 1000;
+
+/** @throws RangeError unless 1 ≤ limit ≤ {@link MAX_PAGE_SIZE}. */
+export function checkPageLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
+  }
+  return limit;
+}

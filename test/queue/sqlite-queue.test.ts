@@ -1,0 +1,79 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
+import { loginEvent } from '../helpers/login-events.js';
+import { openTestDatabase, tempDatabaseFile } from '../store/temp-database.js';
+import { describeQueueContract, type QueueFixture } from './queue-contract.js';
+
+describeQueueContract('SqliteQueue', async (options = {}): Promise<QueueFixture> => {
+  const { file, remove } = tempDatabaseFile();
+  const opened: SqliteQueue[] = [];
+  const open = async () => {
+    const queue = await SqliteQueue.open(file, options);
+    opened.push(queue);
+    return queue;
+  };
+  return {
+    queue: await open(),
+    reopen: open,
+    cleanup: async () => {
+      for (const q of opened) await q.close();
+      remove();
+    },
+  };
+});
+
+describe('SqliteQueue', () => {
+  const T0 = Date.UTC(2026, 0, 5);
+
+  it('sends an event whose stored payload cannot be read to the failed list, and goes on', async () => {
+    const { db, cleanup } = await openTestDatabase();
+    try {
+      const queue = new SqliteQueue(db);
+      const [bad, good] = [loginEvent({ at: T0 }), loginEvent({ at: T0 + 1 })];
+      await queue.enqueue([bad, good], T0);
+      await sql`update queue set payload = '{"eventId":' where event_id = ${bad.eventId}`.execute(db);
+      const taken = await queue.take(10, 1000, T0);
+      expect(taken.map((q) => q.event.eventId)).toEqual([good.eventId]);
+      const failed = await queue.listFailed(10);
+      expect(failed.map((f) => f.eventId)).toEqual([bad.eventId]);
+      expect(failed[0]?.error).toMatch(/^undecodable payload: /);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('delivers an event five times by default, then fails it', async () => {
+    const { db, cleanup } = await openTestDatabase();
+    try {
+      const queue = new SqliteQueue(db);
+      await queue.enqueue([loginEvent({ at: T0 })], T0);
+      const attempts: number[] = [];
+      for (let i = 0; i < 7; i++)
+        attempts.push(...(await queue.take(1, 10, T0 + i * 10)).map((q) => q.attempts));
+      expect(attempts).toEqual([1, 2, 3, 4, 5]);
+      expect((await queue.listFailed(1))[0]?.error).toBe('too many attempts');
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('leaves a shared database open on close', async () => {
+    const { db, cleanup } = await openTestDatabase();
+    try {
+      await new SqliteQueue(db).close();
+      await expect(sql`select 1 as one`.execute(db)).resolves.toMatchObject({ rows: [{ one: 1 }] });
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('refuses a maxAttempts below 1', async () => {
+    const { db, cleanup } = await openTestDatabase();
+    try {
+      expect(() => new SqliteQueue(db, { maxAttempts: 0 })).toThrow(/maxAttempts/);
+    } finally {
+      await cleanup();
+    }
+  });
+});

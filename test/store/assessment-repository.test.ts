@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ReasonCode } from '../../src/detect/reason-codes.js';
+import type { Action, Assessment } from '../../src/event/assessment.js';
+import { AssessmentRepository } from '../../src/store/assessment-repository.js';
+import { InvalidCursorError } from '../../src/store/page-cursor.js';
+import { openTestDatabase } from './temp-database.js';
+
+const T0 = Date.UTC(2026, 0, 5);
+let repo: AssessmentRepository;
+let cleanup: () => Promise<void>;
+
+beforeEach(async () => {
+  const t = await openTestDatabase();
+  repo = new AssessmentRepository(t.db);
+  cleanup = t.cleanup;
+});
+afterEach(async () => cleanup());
+
+function assessment(
+  eventId: string,
+  at: number,
+  over: { userId?: string; action?: Action; codes?: string[] } = {},
+): Assessment {
+  const action = over.action ?? 'allow';
+  return {
+    eventId,
+    userId: over.userId ?? 'alice',
+    timestamp: new Date(at).toISOString(),
+    riskScore: action === 'allow' ? 0.1 : 0.9,
+    riskLevel: action === 'allow' ? 'low' : 'high',
+    action,
+    accountLocked: false,
+    reasons: (over.codes ?? []).map((code) => ({
+      code: code as ReasonCode,
+      score: 0.5,
+      message: `${code} happened`,
+    })),
+    scores: { rules: 0.1 },
+    context: { country: 'FR', city: 'Lyon', asn: 3215, network: 'residential', device: { type: 'desktop' } },
+  };
+}
+
+/** Every page of a list, following nextCursor. */
+async function allPages(
+  filter: Omit<Parameters<AssessmentRepository['list']>[0], 'cursor'>,
+): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await repo.list({ ...filter, ...(cursor === undefined ? {} : { cursor }) });
+    pages.push(page.items.map((a) => a.eventId));
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && pages.length < 100);
+  return pages;
+}
+
+describe('AssessmentRepository', () => {
+  it('stores assessments whole, skips ones already stored, and says which exist', async () => {
+    const a = assessment('e1', T0, { codes: ['NEW_DEVICE', 'UNUSUAL_HOUR'] });
+    expect(await repo.insertMany([a, assessment('e2', T0)], T0)).toBe(2);
+    expect(await repo.insertMany([{ ...a, action: 'deny' }, assessment('e3', T0 + 1)], T0)).toBe(1);
+    expect(await repo.get('e1', T0)).toEqual(a);
+    expect(await repo.get('e1')).toEqual(a);
+    expect(await repo.get('e1', T0 + 1)).toBeUndefined();
+    expect(await repo.get('nope')).toBeUndefined();
+    const key = (eventId: string, timestampMs: number) => ({ eventId, timestampMs });
+    expect(await repo.existing([key('e1', T0), key('e3', T0 + 1), key('nope', T0)])).toEqual(
+      new Set(['e1', 'e3']),
+    );
+    // The key is the id at the event's time: the same id at another time is another event.
+    expect(await repo.existing([key('e1', T0 + 5)])).toEqual(new Set());
+    expect(await repo.existing([])).toEqual(new Set());
+  });
+
+  it('answers existing() for more keys than one statement takes', async () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => assessment(`e${i}`, T0 + (i % 7)));
+    await repo.insertMany(rows, T0);
+    const keys = rows.map((a, i) => ({ eventId: a.eventId, timestampMs: T0 + (i % 7) }));
+    expect((await repo.existing([...keys, { eventId: 'x', timestampMs: T0 }])).size).toBe(1200);
+  });
+
+  it('pages newest first without skipping or repeating rows that share a timestamp', async () => {
+    // 25 assessments over 4 distinct times: most pages end in the middle of a tie.
+    const rows = Array.from({ length: 25 }, (_, i) =>
+      assessment(`e${String(i).padStart(2, '0')}`, T0 + (i % 4) * 1000),
+    );
+    await repo.insertMany(rows, T0);
+    const pages = await allPages({ limit: 7 });
+    expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 4]);
+    const expected = [...rows]
+      .sort((x, y) => Date.parse(y.timestamp) - Date.parse(x.timestamp) || (x.eventId < y.eventId ? 1 : -1))
+      .map((a) => a.eventId);
+    expect(pages.flat()).toEqual(expected);
+  });
+
+  it('gives no cursor when the page holds the last row', async () => {
+    await repo.insertMany([assessment('a', T0), assessment('b', T0 + 1)], T0);
+    expect(await repo.list({ limit: 2 })).toEqual({ items: expect.any(Array) });
+    expect((await repo.list({ limit: 1 })).nextCursor).toEqual(expect.any(String));
+  });
+
+  it('filters by user, action, time range and reason, also across pages', async () => {
+    await repo.insertMany(
+      [
+        assessment('a1', T0, { userId: 'alice', codes: ['NEW_DEVICE'] }),
+        assessment('a2', T0 + 1000, {
+          userId: 'alice',
+          action: 'deny',
+          codes: ['IMPOSSIBLE_TRAVEL', 'NEW_DEVICE'],
+        }),
+        assessment('a3', T0 + 2000, { userId: 'alice', action: 'challenge', codes: ['UNUSUAL_HOUR'] }),
+        assessment('b1', T0 + 1000, { userId: 'bob', action: 'deny', codes: ['NEW_DEVICE'] }),
+        assessment('b2', T0 + 3000, { userId: 'bob' }),
+      ],
+      T0,
+    );
+    const ids = async (filter: Parameters<AssessmentRepository['list']>[0]) =>
+      (await repo.list(filter)).items.map((a) => a.eventId);
+    expect(await ids({ userId: 'alice', limit: 10 })).toEqual(['a3', 'a2', 'a1']);
+    expect(await ids({ action: 'deny', limit: 10 })).toEqual(['b1', 'a2']);
+    expect(await ids({ from: T0 + 1000, to: T0 + 3000, limit: 10 })).toEqual(['a3', 'b1', 'a2']);
+    expect(await ids({ reason: 'NEW_DEVICE', limit: 10 })).toEqual(['b1', 'a2', 'a1']);
+    expect(await ids({ reason: 'NEW_DEVICE', userId: 'alice', action: 'deny', limit: 10 })).toEqual(['a2']);
+    expect(await allPages({ reason: 'NEW_DEVICE', limit: 1 })).toEqual([['b1'], ['a2'], ['a1']]);
+  });
+
+  it('matches a reason code exactly: the _ in a code is not a wildcard', async () => {
+    await repo.insertMany(
+      [assessment('x', T0, { codes: ['NEWXDEVICE'] }), assessment('y', T0, { codes: ['NEW_DEVICE_2'] })],
+      T0,
+    );
+    expect((await repo.list({ reason: 'NEW_DEVICE', limit: 10 })).items).toEqual([]);
+  });
+
+  it('refuses a cursor it did not give, and a limit out of range', async () => {
+    await expect(repo.list({ limit: 10, cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(repo.list({ limit: 10, cursor: Buffer.from('[1]').toString('base64url') })).rejects.toThrow(
+      InvalidCursorError,
+    );
+    await expect(repo.list({ limit: 0 })).rejects.toThrow(RangeError);
+    await expect(repo.list({ limit: 1001 })).rejects.toThrow(RangeError);
+  });
+});
