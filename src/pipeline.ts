@@ -33,6 +33,12 @@ export interface Pipeline {
    * same cross-user counts as a single-threaded run. Touches no user's state.
    */
   witness(event: LoginEvent, state: ScoringState): void;
+  /**
+   * Teaches the user's baseline this login as a confirmed one (feedback "legitimate" on a
+   * challenged or denied login). Counts nothing in the activity windows: the event was counted
+   * when it was assessed.
+   */
+  learn(event: LoginEvent, state: ScoringState): void;
 }
 
 const DAY_MS = 86_400_000;
@@ -162,7 +168,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     pruneNowAndThen(state, event.timestampMs);
   }
 
-  return { assess, witness };
+  function learn(event: LoginEvent, state: ScoringState): void {
+    if (!event.success) return;
+    const obs = observe(event, enricher.enrich(event));
+    const profile = state.getProfile(event.userId);
+    state.setProfile(
+      event.userId,
+      learnLogin(profile ?? emptyProfile(event.timestampMs), obs, config, familiarity(profile, obs)),
+    );
+  }
+
+  return { assess, witness, learn };
 }
 
 function round(x: number): number {

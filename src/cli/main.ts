@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { demoCommand } from './demo-command.js';
 import { generateCommand } from './generate-command.js';
+import { keysCommand } from './keys-command.js';
 import { replayCommand } from './replay-command.js';
+import { startCommand } from './start-command.js';
 
 /** The `loginguard` command. Each subcommand lives in its own file and returns a commander Command. */
 const program = new Command('loginguard')
@@ -12,5 +14,7 @@ const program = new Command('loginguard')
 program.addCommand(generateCommand());
 program.addCommand(replayCommand());
 program.addCommand(demoCommand());
+program.addCommand(startCommand());
+program.addCommand(keysCommand());
 
 await program.parseAsync(process.argv);

@@ -204,6 +204,17 @@ export class ActivityCounters {
     return entry;
   }
 
+  /**
+   * Forgets a user's failures (per user and per user+IP), as an admin unlock does: the failures
+   * that caused the lock must not lock the account again on its next attempt. Cross-user
+   * counters (per IP, per client) keep them: they describe the source, not the user.
+   */
+  forgetUserFailures(userId: string): void {
+    this.users.delete(userId);
+    const prefix = `${userId}\u0000`;
+    for (const key of this.userIps.keys()) if (key.startsWith(prefix)) this.userIps.delete(key);
+  }
+
   /** Forgets keys with nothing left in their windows as of `t`. */
   prune(t: number): void {
     for (const [key, user] of this.users) if (t - user.lastMs >= this.streakTtlMs) this.users.delete(key);

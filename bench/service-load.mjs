@@ -1,0 +1,174 @@
+// Load test of the service over real HTTP, client (autocannon) on the same machine.
+//   node bench/service-load.mjs [--ingest-seconds 60] [--assess-seconds 60] [--assess-rate 1000] [--batch 1000]
+// 1. Batch ingest: POST /v1/events with batches of --batch generated events, as fast as the
+//    server takes them, for --ingest-seconds; samples queue depth, scored count and server RSS
+//    every second, and reports events/s accepted and scored.
+// 2. Synchronous assess: POST /v1/assess at a fixed --assess-rate requests/s for
+//    --assess-seconds; reports latency percentiles.
+// Needs `npm run build` first. Prints a summary block for docs/BENCHMARKS.md.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { generateDataset } from '../dist/simulate/generate-dataset.js';
+
+const { values: opts } = parseArgs({
+  options: {
+    'ingest-seconds': { type: 'string', default: '60' },
+    'assess-seconds': { type: 'string', default: '60' },
+    'assess-rate': { type: 'string', default: '1000' },
+    batch: { type: 'string', default: '1000' },
+    users: { type: 'string', default: '20000' },
+    synchronous: { type: 'string', default: 'full' },
+  },
+});
+const ingestSeconds = Number(opts['ingest-seconds']);
+const assessSeconds = Number(opts['assess-seconds']);
+const assessRate = Number(opts['assess-rate']);
+const batchSize = Number(opts.batch);
+const KEY = `lg_${'l'.repeat(43)}`;
+const dataDir = mkdtempSync(join(tmpdir(), 'lg-load-'));
+
+// Events: a generated month for --users users, ending today, in time order (about 72 logins per user).
+const DAY = 86_400_000;
+const start = new Date(Math.floor(Date.now() / DAY) * DAY - 31 * DAY).toISOString().slice(0, 10);
+const t0 = Date.now();
+const needed = Math.ceil(ingestSeconds * 40_000) + assessSeconds * assessRate + batchSize;
+const all = [];
+for (const r of generateDataset({ users: Number(opts.users), days: 30, seed: 99, start }).records) {
+  all.push(r);
+  if (all.length >= needed) break;
+}
+const assessEvents = all.splice(all.length - Math.min(all.length - batchSize, assessSeconds * assessRate));
+const bodies = [];
+for (let i = 0; i + batchSize <= all.length; i += batchSize)
+  bodies.push(JSON.stringify(all.slice(i, i + batchSize)));
+const assessBodies = assessEvents.map((e) => JSON.stringify(e));
+console.log(
+  `prepared ${bodies.length} batches of ${batchSize} and ${assessBodies.length} single events in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+);
+
+const server = spawn(
+  process.execPath,
+  [
+    ...(process.env.LG_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.LG_PROF] : []),
+    'bin/loginguard.js',
+    'start',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+  ],
+  {
+    env: {
+      ...process.env,
+      LOGINGUARD_ADMIN_KEY: KEY,
+      LOGINGUARD_LOG_LEVEL: 'warn',
+      LOGINGUARD_SQLITE_SYNCHRONOUS: opts.synchronous,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const base = await new Promise((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (c) => {
+    out += c;
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m) resolve(m[1]);
+  });
+  server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+});
+const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+const rssMb = () => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
+};
+async function metrics() {
+  const text = await (await fetch(`${base}/metrics`, { headers })).text();
+  const get = (re) => {
+    let sum = 0;
+    for (const m of text.matchAll(re)) sum += Number(m[1]);
+    return sum;
+  };
+  return {
+    depth: get(/^loginguard_queue_depth (\S+)$/gm),
+    scored: get(/^loginguard_assessments_total\{[^}]*\} (\S+)$/gm),
+  };
+}
+
+// Phase 1: batch ingest.
+const rssStart = rssMb();
+const samples = [];
+const sampler = setInterval(async () => {
+  const m = await metrics();
+  samples.push({ t: Date.now(), rss: rssMb(), ...m });
+}, 1000);
+let next = 0;
+const ingest = await autocannon({
+  url: `${base}/v1/events`,
+  connections: 4,
+  duration: ingestSeconds,
+  requests: [
+    {
+      method: 'POST',
+      headers,
+      setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }),
+    },
+  ],
+});
+const ingestEnd = Date.now();
+// Let the worker finish what was accepted.
+let drained = await metrics();
+while (drained.depth > 0) {
+  await new Promise((r) => setTimeout(r, 500));
+  drained = await metrics();
+}
+const drainedAt = Date.now();
+clearInterval(sampler);
+const accepted = ingest['2xx'] * batchSize;
+const maxDepth = Math.max(...samples.map((s) => s.depth));
+const rssAfterIngest = rssMb();
+console.log(`\n== batch ingest: ${ingestSeconds} s, ${batchSize} events per request, 4 connections`);
+console.log(
+  `requests: ${ingest['2xx']} × 202, ${ingest.non2xx} other, ${ingest.errors} errors; latency p50 ${ingest.latency.p50} ms, p99 ${ingest.latency.p99} ms`,
+);
+console.log(
+  `accepted: ${accepted.toLocaleString('en-US')} events = ${Math.round(accepted / ingestSeconds).toLocaleString('en-US')} events/s`,
+);
+console.log(
+  `scored: ${drained.scored.toLocaleString('en-US')} events; queue depth max ${maxDepth.toLocaleString('en-US')}, drained ${((drainedAt - ingestEnd) / 1000).toFixed(1)} s after the load stopped → scored ${Math.round(drained.scored / ((drainedAt - ingestEnd) / 1000 + ingestSeconds)).toLocaleString('en-US')} events/s overall`,
+);
+console.log(`queue depth by second: ${samples.map((s) => s.depth).join(' ')}`);
+console.log(
+  `server RSS: ${rssStart} MB at start, ${rssAfterIngest} MB after ingest; by second: ${samples.map((s) => s.rss).join(' ')}`,
+);
+
+// Phase 2: synchronous assessments at a fixed rate.
+let nextAssess = 0;
+const assess = await autocannon({
+  url: `${base}/v1/assess`,
+  connections: 32,
+  overallRate: assessRate,
+  duration: assessSeconds,
+  requests: [
+    {
+      method: 'POST',
+      headers,
+      setupRequest: (req) => ({ ...req, body: assessBodies[nextAssess++ % assessBodies.length] }),
+    },
+  ],
+});
+console.log(`\n== POST /v1/assess at ${assessRate}/s for ${assessSeconds} s (32 connections)`);
+console.log(
+  `requests: ${assess['2xx']} × 200, ${assess.non2xx} other, ${assess.errors} errors = ${Math.round(assess['2xx'] / assessSeconds)}/s`,
+);
+console.log(
+  `latency ms: p50 ${assess.latency.p50}, p90 ${assess.latency.p90}, p97.5 ${assess.latency.p97_5}, p99 ${assess.latency.p99}, max ${assess.latency.max}`,
+);
+console.log(`server RSS after assess: ${rssMb()} MB`);
+
+server.kill('SIGTERM');
+await new Promise((r) => server.once('exit', r));
+rmSync(dataDir, { recursive: true, force: true });

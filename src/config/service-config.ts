@@ -1,0 +1,59 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+/**
+ * The service's settings (server, storage, queue, worker), with the defaults of the embedded
+ * deployment (DESIGN §1). Each key maps to one `LOGINGUARD_*` environment variable (see
+ * `ENV_KEYS` in load-service-config.ts) and to the same key in the optional config file.
+ */
+export const ServiceConfigSchema = Type.Object({
+  host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  /** Where the SQLite file (and generated demo data) live. */
+  dataDir: Type.String({ minLength: 1, default: './data' }),
+  /** `postgres://…` selects PostgreSQL (scale-out); unset = SQLite in dataDir. */
+  databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** `redis://…` selects the Redis Streams queue (scale-out); unset = the SQLite queue. */
+  redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** An admin key to create on first start instead of a random one (at least 24 characters). */
+  adminKey: Type.Optional(Type.String({ minLength: 24 })),
+  logLevel: Type.Union(
+    [
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ],
+    { default: 'info' },
+  ),
+  /**
+   * SQLite `synchronous`: `full` makes an event durable (fsync'd) before the API answers 202;
+   * `normal` survives a crash of the process but may lose the last commits on power loss.
+   */
+  sqliteSynchronous: Type.Union([Type.Literal('full'), Type.Literal('normal')], { default: 'full' }),
+  /** Raw events (IP addresses are personal data) are deleted after this many days; 0 keeps them. */
+  retentionDays: Type.Number({ minimum: 0, default: 30 }),
+  /** Largest request body accepted, in bytes (a 10,000-event batch is about 4 MB). */
+  bodyLimitBytes: Type.Integer({ minimum: 1024, default: 16 * 1024 * 1024 }),
+  /** Most events in one `POST /v1/events`. */
+  maxBatch: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
+  /** Requests per minute per API key (health routes are not limited). */
+  rateLimitPerMinute: Type.Integer({ minimum: 1, default: 120_000 }),
+  /** Events waiting in the queue above which ingest answers 503 with Retry-After. */
+  maxQueueDepth: Type.Integer({ minimum: 1, default: 500_000 }),
+  /** Run the worker in the server process (the embedded default). */
+  worker: Type.Boolean({ default: true }),
+  workerBatch: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
+  /** How long a taken batch stays leased before another worker may take it again. */
+  leaseMs: Type.Integer({ minimum: 1000, default: 60_000 }),
+  /** Deliveries of one event before it is recorded as failed (poison). */
+  maxAttempts: Type.Integer({ minimum: 1, default: 5 }),
+  /** Load a generated demo dataset when the database is empty. */
+  demo: Type.Boolean({ default: false }),
+  /** The scoring settings (thresholds, lockout…): only from the config file; see docs/detectors.md. */
+  scoring: Type.Optional(Type.Unknown()),
+});
+
+export type ServiceConfig = Static<typeof ServiceConfigSchema>;

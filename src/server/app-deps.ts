@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { LoadedConfig } from '../config/load-service-config.js';
+import type { Pipeline } from '../pipeline.js';
+import type { Queue } from '../queue/queue.js';
+import type { Database } from '../store/database.js';
+import type { Scorer } from '../worker/scorer.js';
+import type { BacklogMonitor } from './backlog-monitor.js';
+import type { ServiceMetrics } from './service-metrics.js';
+
+/** What the HTTP app needs, built once at start (see `openService`) and passed in. */
+export interface AppDeps {
+  config: LoadedConfig;
+  db: Kysely<Database>;
+  queue: Queue;
+  scorer: Scorer;
+  pipeline: Pipeline;
+  metrics: ServiceMetrics;
+  backlog: BacklogMonitor;
+  log: Logger;
+  /** Called after events were queued (wakes an idle in-process worker). */
+  onEnqueued?: () => void;
+  /** False while starting or draining: /readyz answers 503. */
+  isReady: () => boolean;
+  now?: () => number;
+}

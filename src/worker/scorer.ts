@@ -1,0 +1,246 @@
+import type { Kysely } from 'kysely';
+import type { ScoringConfig } from '../config/scoring-config.js';
+import type { LockState } from '../decide/lockout.js';
+import type { Assessment } from '../event/assessment.js';
+import type { LoginEvent } from '../event/login-event.js';
+import type { Pipeline } from '../pipeline.js';
+import { encodeProfile } from '../profile/profile-codec.js';
+import { MemoryScoringState } from '../profile/scoring-state.js';
+import type { Queue, QueuedEvent } from '../queue/queue.js';
+import { AssessmentRepository } from '../store/assessment-repository.js';
+import type { AuditEntry } from '../store/audit-repository.js';
+import type { Database } from '../store/database.js';
+import { LockoutRepository } from '../store/lockout-repository.js';
+import { ProfileRepository } from '../store/profile-repository.js';
+import { emptyWriteSet, GroupCommit, type WriteSet } from './group-commit.js';
+
+/** What one batch from the queue came to. */
+export interface BatchOutcome {
+  assessed: Assessment[];
+  /** Already assessed before (a redelivery or a re-sent eventId): nothing done again. */
+  skipped: string[];
+  /** Events the pipeline could not score: recorded as failed, never retried. */
+  poison: { eventId: string; error: string }[];
+}
+
+export interface ScorerOptions {
+  db: Kysely<Database>;
+  queue: Queue;
+  pipeline: Pipeline;
+  scoring: Readonly<ScoringConfig>;
+  leaseMs: number;
+  /** Called once a batch's assessments are committed (metrics, live stream, alerts). */
+  onCommitted?: (assessments: readonly Assessment[]) => void;
+  now?: () => number;
+}
+
+/**
+ * Scores events for the worker and for the synchronous endpoint, on one per-user state.
+ *
+ * The state lives in memory (a cache of the stored baselines and locks, loaded per user on first
+ * sight) and changes only inside one critical section at a time, so each user's events are
+ * scored in arrival order whichever endpoint brought them. The synchronous endpoint first takes
+ * the user's events still waiting in the queue, so an event sent earlier through the queue is
+ * scored before it. What a section changed is written by group commit in one transaction, and
+ * only then acknowledged to the queue: a crash before the commit loses the in-memory state too,
+ * and the events come back from the queue to be scored again from the stored state (exactly-once
+ * effects). Counters that span users (per IP, per tenant) are kept in memory only: a restart
+ * starts their windows afresh.
+ */
+export class Scorer {
+  private readonly state: MemoryScoringState;
+  private readonly loaded = new Set<string>();
+  private readonly commits: GroupCommit;
+  private readonly now: () => number;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ScorerOptions) {
+    this.state = new MemoryScoringState(options.scoring);
+    this.now = options.now ?? Date.now;
+    this.commits = new GroupCommit(options.db, this.now);
+  }
+
+  /** Scores a batch taken from the queue; the caller acks `assessed` + `skipped` and fails `poison`. */
+  async scoreBatch(batch: readonly QueuedEvent[]): Promise<BatchOutcome> {
+    const { set, outcome } = await this.exclusive(() => this.scoreUnit(batch.map((q) => q.event)));
+    await this.commit(set, outcome.assessed);
+    return outcome;
+  }
+
+  /**
+   * The synchronous path: scores this user's queued events, then this one, and returns this
+   * one's assessment once everything is committed. An event already assessed gets its stored
+   * assessment back, unchanged.
+   */
+  async assessNow(event: LoginEvent): Promise<{ assessment: Assessment; duplicate: boolean }> {
+    const { set, outcome, earlier } = await this.exclusive(async () => {
+      const queued = await this.options.queue.takeUser(event.userId, this.options.leaseMs, this.now());
+      const earlier = queued.filter((q) => q.event.eventId !== event.eventId).map((q) => q.event);
+      const unit = await this.scoreUnit([...earlier, event]);
+      return { ...unit, earlier: queued };
+    });
+    await this.commit(set, outcome.assessed);
+    const ackIds = [...outcome.assessed.map((a) => a.eventId), ...outcome.skipped].filter((id) =>
+      earlier.some((q) => q.event.eventId === id),
+    );
+    if (ackIds.length > 0) await this.options.queue.ack(ackIds);
+    for (const p of outcome.poison) {
+      if (p.eventId === event.eventId) throw new Error(p.error);
+      await this.options.queue.fail(p.eventId, p.error, this.now());
+    }
+    const mine = outcome.assessed.find((a) => a.eventId === event.eventId);
+    if (mine) return { assessment: mine, duplicate: false };
+    const stored = await new AssessmentRepository(this.options.db).get(event.eventId, event.timestampMs);
+    if (!stored) throw new Error(`event ${event.eventId} was neither scored nor stored`);
+    return { assessment: stored, duplicate: true };
+  }
+
+  /** Forgets a user's cached state (after an unlock or feedback changed the stored one). */
+  async forget(userId: string): Promise<void> {
+    await this.exclusive(async () => {
+      this.loaded.delete(userId);
+      this.state.profiles.delete(userId);
+      this.state.locks.delete(userId);
+    });
+  }
+
+  /**
+   * Runs `change` on a user's state inside the critical section and commits what it changed:
+   * for admin actions (unlock, feedback) that must not race with scoring.
+   */
+  async updateUser(
+    userId: string,
+    change: (state: MemoryScoringState) => void,
+    audit: AuditEntry[],
+  ): Promise<void> {
+    const set = await this.exclusive(async () => {
+      await this.load([userId]);
+      change(this.state);
+      const set = emptyWriteSet();
+      const profile = this.state.getProfile(userId);
+      if (profile) set.profiles.set(userId, encodeProfile(profile));
+      set.locks.set(userId, this.state.getLock(userId));
+      set.audit.push(...audit);
+      return set;
+    });
+    await this.commits.write(set);
+  }
+
+  /** The current state of one user, as the scorer sees it. */
+  async peek(
+    userId: string,
+  ): Promise<{ profile: ReturnType<MemoryScoringState['getProfile']>; lock?: LockState }> {
+    return this.exclusive(async () => {
+      await this.load([userId]);
+      const lock = this.state.getLock(userId);
+      return { profile: this.state.getProfile(userId), ...(lock ? { lock } : {}) };
+    });
+  }
+
+  /** Resolves once every write handed in so far is committed. */
+  flushed(): Promise<void> {
+    return this.commits.flushed();
+  }
+
+  private async commit(set: WriteSet, assessed: readonly Assessment[]): Promise<void> {
+    try {
+      await this.commits.write(set);
+    } catch (err) {
+      // The memory is ahead of the store for these users: forget them so they reload what is stored.
+      for (const a of assessed) {
+        this.loaded.delete(a.userId);
+        this.state.profiles.delete(a.userId);
+        this.state.locks.delete(a.userId);
+      }
+      throw err;
+    }
+    if (assessed.length > 0) this.options.onCommitted?.(assessed);
+  }
+
+  /** One at a time: scoring and the state it reads and writes are never interleaved. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async load(userIds: readonly string[]): Promise<void> {
+    const missing = [...new Set(userIds)].filter((u) => !this.loaded.has(u));
+    if (missing.length === 0) return;
+    const [profiles, locks] = await Promise.all([
+      new ProfileRepository(this.options.db).getMany(missing),
+      new LockoutRepository(this.options.db).getMany(missing),
+    ]);
+    for (const userId of missing) {
+      const profile = profiles.get(userId);
+      if (profile) this.state.setProfile(userId, profile);
+      this.state.setLock(userId, locks.get(userId));
+      this.loaded.add(userId);
+    }
+  }
+
+  private async scoreUnit(events: readonly LoginEvent[]): Promise<{ set: WriteSet; outcome: BatchOutcome }> {
+    const outcome: BatchOutcome = { assessed: [], skipped: [], poison: [] };
+    const set = emptyWriteSet();
+    const done = await new AssessmentRepository(this.options.db).existing(events);
+    const seen = new Set<string>();
+    const fresh: LoginEvent[] = [];
+    for (const event of events) {
+      if (done.has(event.eventId) || seen.has(event.eventId)) outcome.skipped.push(event.eventId);
+      else {
+        seen.add(event.eventId);
+        fresh.push(event);
+      }
+    }
+    await this.load(fresh.map((e) => e.userId));
+
+    const locksBefore = new Map<string, LockState | undefined>();
+    const at = this.now();
+    for (const event of fresh) {
+      if (!locksBefore.has(event.userId)) locksBefore.set(event.userId, this.state.getLock(event.userId));
+      let assessment: Assessment;
+      try {
+        assessment = this.options.pipeline.assess(event, this.state);
+      } catch (err) {
+        outcome.poison.push({
+          eventId: event.eventId,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        continue;
+      }
+      outcome.assessed.push(assessment);
+      set.events.push(event);
+      set.assessments.push(assessment);
+      set.audit.push(decisionEntry(assessment, at));
+    }
+    for (const [userId, before] of locksBefore) {
+      const profile = this.state.getProfile(userId);
+      if (profile) set.profiles.set(userId, encodeProfile(profile));
+      const after = this.state.getLock(userId);
+      if (after !== before) {
+        set.locks.set(userId, after);
+        if (after && (!before || after.lastLockAt !== before.lastLockAt)) {
+          set.audit.push({
+            at,
+            actor: 'loginguard',
+            action: 'account.lock',
+            target: userId,
+            detail: { until: new Date(after.until).toISOString(), lockCount: after.count },
+          });
+        }
+      }
+    }
+    return { set, outcome };
+  }
+}
+
+/** Every decision goes to the audit log, in a few fields; the assessment holds the rest. */
+function decisionEntry(a: Assessment, at: number): AuditEntry {
+  return {
+    at,
+    actor: 'loginguard',
+    action: `decision.${a.action}`,
+    target: a.userId,
+    detail: { eventId: a.eventId, riskScore: a.riskScore, reasons: a.reasons.map((r) => r.code) },
+  };
+}

@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const BIN = fileURLToPath(new URL('../../bin/loginguard.js', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'lg-start-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('loginguard start --demo (what npm start runs)', () => {
+  it('prints the admin key once, scores the demo data with detections, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'start', '--demo', '--port', '0', '--data-dir', dataDir], {
+      env: { ...process.env, LOGINGUARD_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    while (!/Try:/.test(out)) {
+      if (child.exitCode !== null) throw new Error(out);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const base = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+    const key = /^\s+(lg_\S{43})$/m.exec(out)?.[1];
+    expect(base).toBeDefined();
+    expect(key).toBeDefined();
+    expect(out).toMatch(/Demo: \d+ generated login events/);
+
+    const headers = { authorization: `Bearer ${key}` };
+    let denied: { items: { reasons: { code: string }[] }[] } = { items: [] };
+    for (let i = 0; i < 300 && denied.items.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      denied = (await (
+        await fetch(`${base}/v1/assessments?action=deny&limit=50`, { headers })
+      ).json()) as typeof denied;
+    }
+    expect(denied.items.length).toBeGreaterThan(0);
+    const res = await fetch(`${base}/v1/assessments?reason=IMPOSSIBLE_TRAVEL&limit=5`, { headers });
+    const travel = (await res.json()) as { items: unknown[] };
+    expect(travel.items.length).toBeGreaterThan(0);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).not.toMatch(/"level":50/); // no error logged
+
+    // The admin key is listed by the CLI (its id and scopes, never the key).
+    const keys = runCli(['keys', 'list', '--data-dir', dataDir]);
+    expect(keys.stdout).toMatch(/^ak_\S+ {2}admin {2}\[admin\] {2}active/m);
+  });
+});

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadServiceConfig } from '../../src/config/load-service-config.js';
+import type { ServiceConfig } from '../../src/config/service-config.js';
+import { openService, type Service } from '../../src/server/open-service.js';
+import { ApiKeyRepository } from '../../src/store/api-key-repository.js';
+import type { ApiKeyScope } from '../../src/store/api-key-scope.js';
+import { QueueWorker } from '../../src/worker/queue-worker.js';
+
+export const ADMIN_KEY = `lg_${'a'.repeat(43)}`;
+
+/**
+ * A service on a fresh temp data directory, with the in-process worker off so a test decides when
+ * queued events are scored (`drain()`), and keys for each scope.
+ */
+export async function testService(over: Partial<ServiceConfig> = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lg-service-'));
+  const config = loadServiceConfig(
+    {},
+    { overrides: { dataDir, worker: false, adminKey: ADMIN_KEY, ...over } },
+  );
+  const service: Service = await openService(config, { log: pino({ level: 'silent' }) });
+  const keys = new ApiKeyRepository(service.db);
+  const keyFor = async (scope: ApiKeyScope) =>
+    (await keys.create({ name: `test-${scope}`, scopes: [scope] })).key;
+  const worker = new QueueWorker({
+    queue: service.queue,
+    scorer: service.scorer,
+    log: service.log,
+    batchSize: 100,
+    leaseMs: 60_000,
+  });
+  return {
+    service,
+    app: service.app,
+    dataDir,
+    keys: { admin: ADMIN_KEY, ingest: await keyFor('ingest'), read: await keyFor('read') },
+    drain: () => worker.drain(),
+    async close() {
+      await service.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+
+let n = 0;
+/** 09:00 UTC ten days ago: events in the past, as an identity provider sends them. */
+const BASE = Math.floor(Date.now() / 86_400_000 - 10) * 86_400_000 + 9 * 3600_000;
+/** A valid login event body; override what the test is about. */
+export function eventBody(over: Record<string, unknown> = {}): Record<string, unknown> {
+  n++;
+  return {
+    eventId: `t-${process.pid}-${n}`,
+    userId: 'alice@example.com',
+    timestamp: new Date(BASE + n * 60_000).toISOString(),
+    success: true,
+    ip: '81.2.69.160',
+    userAgent:
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36',
+    deviceId: 'alice-laptop',
+    ...over,
+  };
+}
