@@ -14,7 +14,14 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 /** Starts the real server on a free port; resolves with its base URL once it listens. */
 function startServer(): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, LOGINGUARD_ADMIN_KEY: KEY, LOGINGUARD_LOG_LEVEL: 'warn' },
+    // Small worker batches: the worker commits often and falls behind the senders, so the kill
+    // lands with accepted events both mid-commit and still queued.
+    env: {
+      ...process.env,
+      LOGINGUARD_ADMIN_KEY: KEY,
+      LOGINGUARD_LOG_LEVEL: 'warn',
+      LOGINGUARD_WORKER_BATCH: '10',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

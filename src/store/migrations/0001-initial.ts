@@ -1,5 +1,4 @@
-import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely, Migration } from 'kysely';
 import type { SqlDialectName } from '../sql-dialect-name.js';
 
 /**
