@@ -4,6 +4,7 @@ import { decide } from './decide/policy.js';
 import { combineSignals } from './detect/combine-signals.js';
 import type { DetectionContext, Detector, Familiarity } from './detect/detection-context.js';
 import { formatDuration } from './detect/format.js';
+import type { ModelScorer } from './detect/models/anomaly-ensemble.js';
 import { RULE_DETECTORS } from './detect/rule-detectors.js';
 import type { Signal } from './detect/signal.js';
 import type { Enricher } from './enrich/enricher.js';
@@ -17,8 +18,10 @@ import { emptyProfile, type UserProfile } from './profile/user-profile.js';
 export interface PipelineOptions {
   enricher: Enricher;
   config: Readonly<ScoringConfig>;
-  /** Detectors to run; the rules by default. Models join here. */
+  /** Detectors to run; the rules by default. */
   detectors?: readonly Detector[];
+  /** The anomaly models (`loadAnomalyModels`); their ML_ANOMALY signal joins the rules'. */
+  models?: ModelScorer;
 }
 
 export interface Pipeline {
@@ -89,6 +92,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (signal) signals.push(signal);
     }
     const rulesScore = combineSignals(signals);
+    const verdict = options.models?.score(ctx);
+    if (verdict?.signal) signals.push(verdict.signal);
+    const combined = verdict?.signal ? combineSignals(signals) : rulesScore;
 
     const lockout = evaluateLockout(
       state.getLock(event.userId),
@@ -99,7 +105,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       config,
     );
     if (lockout.lock !== state.getLock(event.userId)) state.setLock(event.userId, lockout.lock);
-    const riskScore = lockout.locked ? 1 : rulesScore;
+    const riskScore = lockout.locked ? 1 : combined;
     const { riskLevel, action } = decide(riskScore, lockout.locked, config);
 
     const reasons: Reason[] = [];
@@ -143,7 +149,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       action,
       accountLocked: lockout.locked,
       reasons,
-      scores: { rules: round(rulesScore) },
+      scores: verdict ? { rules: round(rulesScore), ...verdict.scores } : { rules: round(rulesScore) },
       context: {
         country: geo?.country,
         city: geo?.city,

@@ -4,6 +4,7 @@ import { generateCommand } from './generate-command.js';
 import { keysCommand } from './keys-command.js';
 import { replayCommand } from './replay-command.js';
 import { startCommand } from './start-command.js';
+import { trainCommand } from './train-command.js';
 
 /** The `loginguard` command. Each subcommand lives in its own file and returns a commander Command. */
 const program = new Command('loginguard')
@@ -16,5 +17,6 @@ program.addCommand(replayCommand());
 program.addCommand(demoCommand());
 program.addCommand(startCommand());
 program.addCommand(keysCommand());
+program.addCommand(trainCommand());
 
 await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import { finished } from 'node:stream/promises';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { resolveScoringConfig } from '../config/resolve-config.js';
+import { loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
 import { createEnricher } from '../enrich/create-enricher.js';
 import type { EventFieldError } from '../event/event-error.js';
 import { createPipeline } from '../pipeline.js';
@@ -27,6 +28,7 @@ export function replayCommand(): Command {
       new Option('--format <format>', 'input format').choices(['auto', 'jsonl', 'csv']).default('auto'),
     )
     .option('--config <file>', 'scoring config (JSON) overriding the defaults')
+    .option('--models <dir>', 'score with trained anomaly models too (`loginguard train`)')
     .option('--metrics <file>', 'also write the summary figures as JSON')
     .option('--allow-future', 'accept events timestamped more than a day after now (refused by default)')
     .option(
@@ -43,6 +45,7 @@ interface ReplayCliOptions {
   out?: string;
   format: 'auto' | 'jsonl' | 'csv';
   config?: string;
+  models?: string;
   metrics?: string;
   progress: boolean;
   allowFuture?: boolean;
@@ -79,6 +82,7 @@ async function runReplay(input: string, opts: ReplayCliOptions): Promise<void> {
       format: opts.format,
       validate,
       config: configInput,
+      models: opts.models,
       threads,
       output,
       onBadLine,
@@ -87,7 +91,8 @@ async function runReplay(input: string, opts: ReplayCliOptions): Promise<void> {
   } else {
     const opened = openInput(input, opts.progress && process.stderr.isTTY === true);
     bar = opened.bar;
-    const pipeline = createPipeline({ enricher: createEnricher(), config });
+    const models = opts.models ? await loadAnomalyModels(opts.models, config) : undefined;
+    const pipeline = createPipeline({ enricher: createEnricher(), config, ...(models ? { models } : {}) });
     result = await replayEvents({
       pipeline,
       state: new MemoryScoringState(config),

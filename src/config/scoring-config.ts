@@ -81,6 +81,17 @@ export const ScoringConfigSchema = Type.Object({
     minUsers: Type.Integer({ minimum: 2, default: 3 }),
     minFailureRatio: Type.Number({ minimum: 0, maximum: 1, default: 0.8 }),
   }),
+  models: Type.Object({
+    /** Strength of ML_ANOMALY at full surprise: what the models add to the rules (0 turns them off). */
+    weight: Type.Number({ minimum: 0, maximum: 1, default: 0.45 }),
+    /** Surprise (−log10 of the share of normal logins more unusual) at which ML_ANOMALY starts: 2.5 ≈ 1 in 300. */
+    minSurprise: Type.Number({ minimum: 0, default: 2.5 }),
+    /** Surprise at which ML_ANOMALY reaches `weight`: 4 = 1 in 10,000. */
+    fullSurprise: Type.Number({ exclusiveMinimum: 0, default: 4 }),
+    /** How much each model counts in the combined surprise. */
+    forestWeight: Type.Number({ minimum: 0, default: 0.5 }),
+    autoencoderWeight: Type.Number({ minimum: 0, default: 0.5 }),
+  }),
   behavior: Type.Object({
     /** behavioralScore below which it counts as a signal (1 = typical). */
     lowScore: Type.Number({ minimum: 0, maximum: 1, default: 0.35 }),

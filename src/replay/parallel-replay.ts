@@ -14,6 +14,8 @@ export interface ParallelReplayOptions {
   validate?: ValidateOptions;
   /** Scoring config input (resolved in each thread). */
   config?: unknown;
+  /** Directory of trained anomaly models (loaded in each thread). */
+  models?: string | undefined;
   threads: number;
   output?: Writable;
   onBadLine?: (line: number, errors: EventFieldError[]) => void;
@@ -52,6 +54,7 @@ export async function replayInParallel(options: ParallelReplayOptions): Promise<
       format: options.format ?? 'auto',
       validate: options.validate ?? {},
       config: options.config ?? {},
+      models: options.models,
       shard,
       shards: threads,
       output: output !== undefined,

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { resolveScoringConfig } from '../config/resolve-config.js';
+import { loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
 import { createEnricher } from '../enrich/create-enricher.js';
 import type { EventFieldError } from '../event/event-error.js';
 import { readEventBatches } from '../event/read-events.js';
@@ -16,6 +17,8 @@ export interface ReplayWorkerData {
   format: 'jsonl' | 'csv' | 'auto';
   validate: ValidateOptions;
   config: unknown;
+  /** Directory of trained anomaly models to score with, if any. */
+  models?: string | undefined;
   shard: number;
   shards: number;
   /** Send the assessments' JSON back (false when nobody writes them). */
@@ -44,7 +47,8 @@ async function run(data: ReplayWorkerData): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('replay-worker must run in a worker thread');
   const config = resolveScoringConfig(data.config);
-  const pipeline = createPipeline({ enricher: createEnricher(), config });
+  const models = data.models ? await loadAnomalyModels(data.models, config) : undefined;
+  const pipeline = createPipeline({ enricher: createEnricher(), config, ...(models ? { models } : {}) });
   const state = new MemoryScoringState(config);
   const tally = new DetectionTally();
   const file = createReadStream(data.input);
