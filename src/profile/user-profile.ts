@@ -69,6 +69,8 @@ export interface UserProfile {
 export const PROFILE_LIMITS = { devices: 12, countries: 12, cities: 16, networks: 16, timezones: 4 } as const;
 
 export function emptyProfile(nowMs: number): UserProfile {
+  // Every field is present from the start, optional ones as undefined, so that all profiles share
+  // one object shape and the rules' property reads stay monomorphic.
   return {
     v: 1,
     firstSeen: nowMs,
@@ -79,9 +81,16 @@ export function emptyProfile(nowMs: number): UserProfile {
     cities: new Map(),
     networks: new Map(),
     timezones: new Map(),
-    hours: new Array<number>(168).fill(0),
+    home: undefined,
+    // Packed from the start (not `new Array(168).fill(0)`, which stays holey): V8 then reads it
+    // without boxing, and the hour rules read it on every login.
+    hours: Array.from({ length: 168 }, () => 0),
     hoursT: nowMs,
     hoursSum: 0,
+    session: undefined,
     novelty: { device: 0, country: 0, network: 0 },
+    lastLocated: undefined,
+    anonymized: undefined,
+    hosted: undefined,
   };
 }
