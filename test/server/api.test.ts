@@ -354,6 +354,32 @@ describe('reads', () => {
     expect(res.body).toMatch(/loginguard_assess_duration_seconds_count 1/);
   });
 
+  it('returns a stored event and an (empty) alert list, and 404s an unknown event', async () => {
+    const e = eventBody({ userId: 'gina' });
+    await t.app.inject({ method: 'POST', url: '/v1/assess', headers: auth(t.keys.ingest), payload: e });
+    const stored = await t.app.inject({ url: `/v1/events/${e.eventId}`, headers: auth(t.keys.read) });
+    expect(stored.json()).toMatchObject({ eventId: e.eventId, userId: 'gina', ip: '81.2.69.160' });
+    expect((await t.app.inject({ url: '/v1/events/nope', headers: auth(t.keys.read) })).statusCode).toBe(404);
+    const alerts = await t.app.inject({ url: '/v1/alerts?status=open', headers: auth(t.keys.read) });
+    expect(alerts.statusCode).toBe(200);
+    expect(alerts.json()).toEqual({ items: [] });
+  });
+
+  it('limits requests per key with 429, other keys unaffected', async () => {
+    const t2 = await testService({ rateLimitPerMinute: 3 });
+    try {
+      const get = (key: string) => t2.app.inject({ url: '/v1/assessments', headers: auth(key) });
+      for (let i = 0; i < 3; i++) expect((await get(t2.keys.read)).statusCode).toBe(200);
+      const limited = await get(t2.keys.read);
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().error.code).toBe('LG_ERR_RATE_LIMITED');
+      expect((await get(t2.keys.admin)).statusCode).toBe(200);
+      expect((await t2.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await t2.close();
+    }
+  });
+
   it('serves the OpenAPI document', async () => {
     const res = await t.app.inject({ url: '/docs/json' });
     expect(res.statusCode).toBe(200);
