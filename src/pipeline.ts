@@ -153,6 +153,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       context: {
         country: geo?.country,
         city: geo?.city,
+        lat: geo?.lat,
+        lon: geo?.lon,
         asn: network.asn,
         org: network.org,
         network: network.type,

@@ -15,6 +15,9 @@ export interface Reason {
 export interface AssessmentContext {
   country?: string;
   city?: string;
+  /** Where the login came from (GeoIP or the event's location), for maps. */
+  lat?: number;
+  lon?: number;
   asn?: number;
   org?: string;
   network: string;

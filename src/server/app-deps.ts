@@ -5,6 +5,7 @@ import type { Pipeline } from '../pipeline.js';
 import type { Queue } from '../queue/queue.js';
 import type { Database } from '../store/database.js';
 import type { Scorer } from '../worker/scorer.js';
+import type { AssessmentFeed } from './assessment-feed.js';
 import type { BacklogMonitor } from './backlog-monitor.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
@@ -17,6 +18,8 @@ export interface AppDeps {
   pipeline: Pipeline;
   metrics: ServiceMetrics;
   backlog: BacklogMonitor;
+  /** Committed assessments as they are committed (alerts, the dashboard stream). */
+  feed: AssessmentFeed;
   log: Logger;
   /** Called after events were queued (wakes an idle in-process worker). */
   onEnqueued?: () => void;

@@ -15,6 +15,7 @@ import { EventRepository } from '../store/event-repository.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { QueueWorker } from '../worker/queue-worker.js';
 import { Scorer } from '../worker/scorer.js';
+import { AssessmentFeed } from './assessment-feed.js';
 import { BacklogMonitor } from './backlog-monitor.js';
 import { buildApp } from './build-app.js';
 import { ServiceMetrics } from './service-metrics.js';
@@ -29,6 +30,7 @@ export interface Service {
   queue: SqliteQueue;
   scorer: Scorer;
   worker: QueueWorker | undefined;
+  feed: AssessmentFeed;
   log: Logger;
   /** The admin key created on this start (first start only), to print once. */
   createdAdminKey: string | undefined;
@@ -90,6 +92,7 @@ export async function openService(
       log.warn({ events: recovered }, 'events leased by a previous run that did not finish are queued again');
   }
   const metrics = new ServiceMetrics();
+  const feed = new AssessmentFeed((err) => log.error({ err }, 'an assessment listener failed'));
   const pipeline = createPipeline({ enricher: createEnricher(), config: scoring });
   const scorer = new Scorer({
     db,
@@ -98,7 +101,10 @@ export async function openService(
     scoring,
     leaseMs: service.leaseMs,
     now,
-    onCommitted: (assessments) => metrics.recordAssessments(assessments),
+    onCommitted: (assessments) => {
+      metrics.recordAssessments(assessments);
+      feed.publish(assessments);
+    },
   });
   const backlog = new BacklogMonitor(queue, metrics, 250, now);
   await backlog.start();
@@ -115,6 +121,7 @@ export async function openService(
     pipeline,
     metrics,
     backlog,
+    feed,
     log,
     now,
     isReady: () => ready,
@@ -141,6 +148,7 @@ export async function openService(
     queue,
     scorer,
     worker,
+    feed,
     log,
     createdAdminKey,
     close() {
