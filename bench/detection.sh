@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Detection on held-out data: datasets from seeds no test or tuning used, from the project's own
 # generator and from the independent one (bench/alt-dataset.mjs), replayed through `loginguard replay`.
-# Usage: bash bench/detection.sh            (writes bench/.data/detection-*.json and prints the tables)
+# Usage: bash bench/detection.sh [MODELS_DIR]   (writes bench/.data/detection-*.json and prints the tables)
+#   With MODELS_DIR (from `loginguard train`, e.g. bash bench/train-models.sh), replays with the anomaly
+#   models too; the models must not have been trained on a held-out seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/.data
 [ -f dist/cli/main.js ] || npm run build >/dev/null
+models=${1:-}
 run() { # name, generator command...
   local name=$1; shift
   local data="bench/.data/$name.jsonl"
   [ -f "$data" ] || "$@" --out "$data" >/dev/null 2>&1
   echo "== $name ($(wc -l <"$data") events)"
-  node bin/loginguard.js replay "$data" --out /dev/null --no-progress --metrics "bench/.data/detection-$name.json" 2>&1 |
+  node bin/loginguard.js replay "$data" --out /dev/null --no-progress ${models:+--models "$models"} \
+    --metrics "bench/.data/detection-$name${models:+-models}.json" 2>&1 |
     sed -n '/^scenario/,$p'
 }
 # Held-out seeds: never used by a test or while tuning. (Seeds looked at while developing the rules:
