@@ -12,7 +12,7 @@ export interface LoadedConfig {
   file?: string;
 }
 
-type ServiceKey = Exclude<keyof ServiceConfig, 'scoring'>;
+type ServiceKey = Exclude<keyof ServiceConfig, 'scoring' | 'alerts'>;
 
 /** `LOGINGUARD_*` variable for each setting: the one place the environment is read. */
 export const ENV_KEYS: Readonly<Record<ServiceKey, string>> = {
@@ -34,6 +34,14 @@ export const ENV_KEYS: Readonly<Record<ServiceKey, string>> = {
   leaseMs: 'LOGINGUARD_LEASE_MS',
   maxAttempts: 'LOGINGUARD_MAX_ATTEMPTS',
   demo: 'LOGINGUARD_DEMO',
+  smtpUrl: 'LOGINGUARD_SMTP_URL',
+  mailDir: 'LOGINGUARD_MAIL_DIR',
+  mailFrom: 'LOGINGUARD_MAIL_FROM',
+  publicUrl: 'LOGINGUARD_PUBLIC_URL',
+  linkSecret: 'LOGINGUARD_LINK_SECRET',
+  alertTeamEmails: 'LOGINGUARD_ALERT_TEAM_EMAILS',
+  webhookUrls: 'LOGINGUARD_WEBHOOK_URLS',
+  webhookSecret: 'LOGINGUARD_WEBHOOK_SECRET',
 };
 /** Names the path of a JSON config file: service keys at the top, scoring settings under `scoring`. */
 export const CONFIG_FILE_ENV = 'LOGINGUARD_CONFIG';
@@ -70,10 +78,17 @@ export function loadServiceConfig(
   if (error) {
     const key = error.path.replace(/^\//, '').split('/')[0] ?? '';
     const name =
-      key in ENV_KEYS && env[ENV_KEYS[key as ServiceKey]] ? ENV_KEYS[key as ServiceKey] : key || '(root)';
+      key === 'alerts'
+        ? error.path.replace(/^\//, '').replaceAll('/', '.')
+        : key in ENV_KEYS && env[ENV_KEYS[key as ServiceKey]]
+          ? ENV_KEYS[key as ServiceKey]
+          : key || '(root)';
     throw new ConfigError(name, `${error.message} (got ${JSON.stringify(error.value)})`);
   }
   const service = value as ServiceConfig;
+  if (service.webhookUrls.length > 0 && !service.webhookSecret) {
+    throw new ConfigError(ENV_KEYS.webhookSecret, 'is required when webhook URLs are set (it signs them)');
+  }
   let scoring: Readonly<ScoringConfig>;
   try {
     scoring = resolveScoringConfig(service.scoring ?? {});
@@ -102,7 +117,7 @@ function readConfigFile(path: string): Record<string, unknown> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(CONFIG_FILE_ENV, `${path} must hold a JSON object`);
   }
-  const allowed = new Set<string>([...Object.keys(ENV_KEYS), 'scoring']);
+  const allowed = new Set<string>([...Object.keys(ENV_KEYS), 'scoring', 'alerts']);
   for (const key of Object.keys(parsed)) {
     if (!allowed.has(key)) throw new ConfigError(key, `is not a setting (in ${path})`);
   }
@@ -117,6 +132,12 @@ function convert(key: ServiceKey, name: string, raw: string): unknown {
     if (raw.trim() === '' || !Number.isFinite(n))
       throw new ConfigError(name, `must be a number (got "${raw}")`);
     return n;
+  }
+  if (schema.type === 'array') {
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   }
   if (schema.type === 'boolean') {
     if (/^(1|true|yes|on)$/i.test(raw)) return true;

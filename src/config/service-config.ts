@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { AlertConfigSchema } from '../alert/alert-config.js';
 
 /**
  * The service's settings (server, storage, queue, worker), with the defaults of the embedded
@@ -54,6 +55,23 @@ export const ServiceConfigSchema = Type.Object({
   demo: Type.Boolean({ default: false }),
   /** The scoring settings (thresholds, lockout…): only from the config file; see docs/detectors.md. */
   scoring: Type.Optional(Type.Unknown()),
+  /** `smtp://user:pass@host:587` or `smtps://…`: mail goes out over SMTP; unset = .eml files in mailDir. */
+  smtpUrl: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  /** Where mail is written as .eml files when no SMTP server is set; default `<dataDir>/mail`. */
+  mailDir: Type.Optional(Type.String({ minLength: 1 })),
+  mailFrom: Type.String({ minLength: 3, default: 'loginguard <loginguard@localhost>' }),
+  /** The base URL of the links in mail (as users reach this server); default `http://<host>:<port>`. */
+  publicUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+  /** Signs the links in mail (at least 32 characters); generated once and stored when unset. */
+  linkSecret: Type.Optional(Type.String({ minLength: 32 })),
+  /** Security team addresses for incident alerts and digests. */
+  alertTeamEmails: Type.Array(Type.String({ pattern: '@' }), { default: [] }),
+  /** Each alert is POSTed (JSON, signed) to every one of these. */
+  webhookUrls: Type.Array(Type.String({ pattern: '^https?://' }), { default: [] }),
+  /** HMAC-SHA256 key of the `X-Loginguard-Signature` header (at least 16 characters). */
+  webhookSecret: Type.Optional(Type.String({ minLength: 16 })),
+  /** Alert rules, tenants, throttling, retries: only from the config file; see docs/alerts.md. */
+  alerts: AlertConfigSchema,
 });
 
 export type ServiceConfig = Static<typeof ServiceConfigSchema>;

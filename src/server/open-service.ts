@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { type Logger, pino } from 'pino';
+import { AlertEngine } from '../alert/alert-engine.js';
 import type { LoadedConfig } from '../config/load-service-config.js';
 import { ConfigError } from '../config/resolve-config.js';
 import { createEnricher } from '../enrich/create-enricher.js';
@@ -15,9 +16,11 @@ import { EventRepository } from '../store/event-repository.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { QueueWorker } from '../worker/queue-worker.js';
 import { Scorer } from '../worker/scorer.js';
+import type { AppDeps } from './app-deps.js';
 import { AssessmentFeed } from './assessment-feed.js';
 import { BacklogMonitor } from './backlog-monitor.js';
 import { buildApp } from './build-app.js';
+import { alertRoutes } from './routes/alert-routes.js';
 import { ServiceMetrics } from './service-metrics.js';
 
 const DAY_MS = 86_400_000;
@@ -31,6 +34,8 @@ export interface Service {
   scorer: Scorer;
   worker: QueueWorker | undefined;
   feed: AssessmentFeed;
+  /** Alerting (mail, webhooks, incidents), subscribed to `feed`. */
+  alerts: AlertEngine;
   log: Logger;
   /** The admin key created on this start (first start only), to print once. */
   createdAdminKey: string | undefined;
@@ -93,6 +98,8 @@ export async function openService(
   }
   const metrics = new ServiceMetrics();
   const feed = new AssessmentFeed((err) => log.error({ err }, 'an assessment listener failed'));
+  const alerts = await AlertEngine.open({ service, db, log, now });
+  feed.subscribe(alerts.onAssessments);
   const pipeline = createPipeline({ enricher: createEnricher(), config: scoring });
   const scorer = new Scorer({
     db,
@@ -113,7 +120,7 @@ export async function openService(
     ? new QueueWorker({ queue, scorer, log, batchSize: service.workerBatch, leaseMs: service.leaseMs, now })
     : undefined;
   let ready = false;
-  const app = await buildApp({
+  const deps: AppDeps = {
     config,
     db,
     queue,
@@ -126,7 +133,11 @@ export async function openService(
     now,
     isReady: () => ready,
     ...(worker ? { onEnqueued: () => worker.wake() } : {}),
-  });
+  };
+  const app = await buildApp(deps);
+  // Registered here rather than in buildApp: the routes need the engine, which outlives the app
+  // on close (the worker's last batch is still alerted on).
+  await app.register(async (scope) => alertRoutes(scope, deps, alerts));
 
   const retention =
     service.retentionDays > 0
@@ -149,6 +160,7 @@ export async function openService(
     scorer,
     worker,
     feed,
+    alerts,
     log,
     createdAdminKey,
     close() {
@@ -158,6 +170,7 @@ export async function openService(
         await app.close();
         await worker?.stop();
         await scorer.flushed();
+        await alerts.close();
         backlog.stop();
         await db.destroy();
       })();

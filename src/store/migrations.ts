@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Database } from './database.js';
 import { initialMigration } from './migrations/0001-initial.js';
+import { alertsMigration } from './migrations/0002-alerts.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
 
 /**
@@ -12,6 +13,7 @@ import type { SqlDialectName } from './sql-dialect-name.js';
 export function migrationProvider(dialect: SqlDialectName = 'sqlite'): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(dialect),
+    '0002-alerts': alertsMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -52,7 +52,7 @@ describe('migrateToLatest', () => {
     const { file, remove } = tempDatabaseFile();
     try {
       const first = openSqliteDatabase(file);
-      expect(await migrateToLatest(first)).toEqual(['0001-initial']);
+      expect(await migrateToLatest(first)).toEqual(['0001-initial', '0002-alerts']);
       expect(await migrateToLatest(first)).toEqual([]);
       await new EventRepository(first).insertMany([loginEvent({ eventId: 'kept', at: T0 })], T0);
       await first.destroy();

@@ -1,0 +1,421 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { ServiceConfig } from '../config/service-config.js';
+import type { Assessment, RiskLevel } from '../event/assessment.js';
+import type { LoginEvent } from '../event/login-event.js';
+import { AlertRepository, type StoredAlert } from '../store/alert-repository.js';
+import { type AuditEntry, AuditRepository } from '../store/audit-repository.js';
+import type { Database } from '../store/database.js';
+import { EventRepository } from '../store/event-repository.js';
+import type { AlertChannel } from './alert-config.js';
+import { alertChannels, mayAlert } from './alert-rules.js';
+import { alertDb } from './alert-tables.js';
+import { type IncidentRef, incidentOf } from './incident-key.js';
+import { type IncidentState, observeLogin, takeTeamNotice, takeUserMail } from './incident-throttle.js';
+import { type LinkClaims, LinkTokens } from './link-tokens.js';
+import { summarizeLogin } from './login-summary.js';
+import { createMailTransport, type MailTransport, type OutgoingMail } from './mail-transport.js';
+import { type EvidenceLogin, renderReportedCompromiseMail, renderTeamMail } from './team-mail.js';
+import { renderUserMail } from './user-mail.js';
+import { WebhookSender } from './webhook-sender.js';
+
+const HOUR_MS = 3600_000;
+const LEVEL_RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+/** Incidents kept in memory; past this the cache starts again from the stored states. */
+const MAX_CACHED_INCIDENTS = 10_000;
+const MAX_SAMPLES = 10;
+const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+$/;
+
+export interface AlertEngineOptions {
+  service: Readonly<ServiceConfig>;
+  db: Kysely<Database>;
+  log: Logger;
+  now?: () => number;
+  /** Instead of the configured SMTP server or mail folder (tests). */
+  mail?: MailTransport;
+}
+
+/** An alerting login with what the engine looked up for it. */
+interface Candidate {
+  assessment: Assessment;
+  event: LoginEvent | undefined;
+  channels: Set<AlertChannel>;
+  ref: IncidentRef;
+}
+
+/**
+ * Alerting: listens to committed assessments, applies the rules, groups alerting logins into
+ * incidents, and notifies: a "was this you?" mail to the user (throttled per incident), one alert
+ * per incident to the team and the webhooks, a digest when the incident keeps growing. Every
+ * alert and every mail lands in the audit log. Runs beside the worker, never in its way: work is
+ * queued, one batch after another, and a failure is logged, never thrown back.
+ */
+export class AlertEngine {
+  readonly links: LinkTokens;
+  readonly webhooks: WebhookSender;
+  private readonly mail: MailTransport;
+  private readonly now: () => number;
+  private readonly incidents = new Map<string, IncidentState>();
+  private readonly alerts: AlertRepository;
+  private readonly audit: AuditRepository;
+  private readonly events: EventRepository;
+  private tail: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly options: AlertEngineOptions,
+    links: LinkTokens,
+  ) {
+    const { service, db, log } = options;
+    this.now = options.now ?? Date.now;
+    this.links = links;
+    this.mail =
+      options.mail ??
+      createMailTransport({
+        ...(service.smtpUrl ? { smtpUrl: service.smtpUrl } : {}),
+        mailDir: service.mailDir ?? join(service.dataDir, 'mail'),
+        from: service.mailFrom,
+        log,
+      });
+    this.webhooks = new WebhookSender({
+      db,
+      urls: service.webhookUrls,
+      secret: service.webhookSecret ?? '',
+      maxAttempts: service.alerts.webhookMaxAttempts,
+      retryBaseMs: service.alerts.webhookRetryBaseMs,
+      timeoutMs: service.alerts.webhookTimeoutMs,
+      log,
+      now: this.now,
+    });
+    this.alerts = new AlertRepository(db);
+    this.audit = new AuditRepository(db);
+    this.events = new EventRepository(db);
+  }
+
+  /** Builds the engine (link secret from config or the store) and resumes pending webhook deliveries. */
+  static async open(options: AlertEngineOptions): Promise<AlertEngine> {
+    const links = await LinkTokens.open(options.db, options.service.linkSecret);
+    const engine = new AlertEngine(options, links);
+    await engine.webhooks.resume();
+    return engine;
+  }
+
+  /** The feed listener: queues the batch and returns at once. */
+  readonly onAssessments = (assessments: readonly Assessment[]): void => {
+    if (this.closed || !this.options.service.alerts.enabled) return;
+    if (!assessments.some(mayAlert)) return;
+    this.tail = this.tail
+      .then(() => this.process(assessments))
+      .catch((err: unknown) => this.options.log.error({ err }, 'alerting failed for a batch'));
+  };
+
+  /** Resolves once every batch handed in so far is processed (mails sent, webhooks enqueued). */
+  async idle(): Promise<void> {
+    let seen: Promise<void>;
+    do {
+      seen = this.tail;
+      await seen;
+    } while (seen !== this.tail);
+  }
+
+  /** Finishes the queued batches, stops webhook retries (they resume on the next start), closes mail. */
+  async close(): Promise<void> {
+    await this.idle();
+    this.closed = true;
+    await this.webhooks.close();
+    this.mail.close();
+  }
+
+  /** The base of the links in mail. */
+  get publicUrl(): string {
+    const s = this.options.service;
+    return (s.publicUrl ?? `http://${s.host}:${s.port}`).replace(/\/+$/, '');
+  }
+
+  /**
+   * The account owner answered "No, secure my account": the team and the webhooks hear of it at
+   * once (no throttle: it is one per mail).
+   */
+  async reportCompromise(
+    claims: LinkClaims,
+    event: LoginEvent | undefined,
+    assessment: Assessment | undefined,
+  ) {
+    const t = this.now();
+    const id = `al_${digest(`reported|${claims.mailId}`)}`;
+    const login = assessment ? summarizeLogin(assessment, event) : undefined;
+    const alert: StoredAlert = {
+      id,
+      eventId: claims.eventId,
+      userId: claims.userId,
+      kind: 'user_reported_compromise',
+      severity: 'critical',
+      createdAt: t,
+      status: 'open',
+      body: { notice: 'reported', login: login ?? null },
+    };
+    await this.alerts.insertMany([alert]);
+    const audit: AuditEntry[] = [
+      {
+        at: t,
+        actor: 'loginguard',
+        action: 'alert.raise',
+        target: id,
+        detail: { kind: alert.kind, userId: claims.userId },
+      },
+    ];
+    const team = this.teamFor(event?.tenant);
+    if (team.length > 0 && login) {
+      await this.send(
+        { to: team, ...renderReportedCompromiseMail(claims.userId, claims.eventId, login) },
+        { action: 'alert.team_mail', target: id, detail: { to: team } },
+        audit,
+      );
+    }
+    await this.audit.append(audit);
+    await this.webhooks.enqueue(id, webhookBody('alert.created', alert));
+  }
+
+  private async process(assessments: readonly Assessment[]): Promise<void> {
+    const cfg = this.options.service.alerts;
+    const groups = new Map<string, Candidate[]>();
+    for (const assessment of assessments) {
+      if (!mayAlert(assessment)) continue;
+      const event = await this.events.get(assessment.eventId, Date.parse(assessment.timestamp));
+      const channels = alertChannels(assessment, event?.tenant, cfg);
+      if (channels.size === 0) continue;
+      const ref = incidentOf(assessment, {
+        ip: event?.ip ?? 'unknown',
+        ...(event?.tenant ? { tenant: event.tenant } : {}),
+      });
+      const group = groups.get(ref.key);
+      if (group) group.push({ assessment, event, channels, ref });
+      else groups.set(ref.key, [{ assessment, event, channels, ref }]);
+    }
+    for (const [key, group] of groups) await this.processIncident(key, group);
+  }
+
+  private async processIncident(key: string, group: Candidate[]): Promise<void> {
+    const cfg = this.options.service.alerts;
+    let state = this.incidents.get(key) ?? (await this.loadIncident(key));
+    let members: Candidate[] = [];
+    const userMails: Candidate[] = [];
+    for (const c of group) {
+      const t = Date.parse(c.assessment.timestamp);
+      const observed = observeLogin(
+        state,
+        c.ref,
+        {
+          t,
+          eventId: c.assessment.eventId,
+          userId: c.assessment.userId,
+          ip: c.event?.ip ?? 'unknown',
+          reasons: c.assessment.reasons.map((r) => r.code),
+        },
+        cfg,
+      );
+      if (observed.opened && state !== undefined && members.length > 0) {
+        await this.finishIncident(state, members);
+        members = [];
+      }
+      state = observed.state;
+      members.push(c);
+      if (
+        c.channels.has('user') &&
+        recipientOf(c.event, c.assessment.userId) &&
+        takeUserMail(state, c.assessment.userId, t, cfg)
+      ) {
+        userMails.push(c);
+      }
+    }
+    if (state === undefined) return;
+    await this.finishIncident(state, members);
+    for (const c of userMails) await this.sendUserMail(c, state);
+  }
+
+  /** Tells the team (and the webhooks) about the incident if it is due, and stores its state. */
+  private async finishIncident(state: IncidentState, members: Candidate[]): Promise<void> {
+    const cfg = this.options.service.alerts;
+    const notice = takeTeamNotice(state, state.lastAt, cfg);
+    await this.saveIncident(state);
+    if (notice === undefined || members.length === 0) return;
+    const t = this.now();
+    const channels = new Set(members.flatMap((m) => [...m.channels]));
+    const last = members[members.length - 1] as Candidate;
+    const severity = members.reduce<RiskLevel>(
+      (s, m) => (LEVEL_RANK[m.assessment.riskLevel] > LEVEL_RANK[s] ? m.assessment.riskLevel : s),
+      'low',
+    );
+    const id = `al_${digest(`${state.key}|${state.firstEventId}|${notice === 'alert' ? 0 : state.digests}`)}`;
+    const samples = pickSamples(members).map<EvidenceLogin>((m) => ({
+      eventId: m.assessment.eventId,
+      userId: m.assessment.userId,
+      login: summarizeLogin(m.assessment, m.event),
+    }));
+    const alert: StoredAlert = {
+      id,
+      eventId: last.assessment.eventId,
+      userId: state.users[0] ?? last.assessment.userId,
+      kind: state.kind,
+      severity,
+      createdAt: t,
+      status: 'open',
+      body: {
+        notice,
+        incident: state.key,
+        count: state.count,
+        firstSeen: new Date(state.openedAt).toISOString(),
+        lastSeen: new Date(state.lastAt).toISOString(),
+        users: state.users,
+        userCount: state.userCount,
+        ips: state.ips,
+        ipCount: state.ipCount,
+        reasons: state.reasons,
+        channels: [...channels],
+        samples: samples.map((s) => ({ eventId: s.eventId, userId: s.userId, ...s.login })),
+      },
+    };
+    await this.alerts.insertMany([alert]);
+    const audit: AuditEntry[] = [
+      {
+        at: t,
+        actor: 'loginguard',
+        action: notice === 'alert' ? 'alert.raise' : 'alert.digest',
+        target: id,
+        detail: { kind: state.kind, incident: state.key, count: state.count, severity },
+      },
+    ];
+    const team = this.teamFor(last.event?.tenant);
+    if (channels.has('team') && team.length > 0) {
+      await this.send(
+        { to: team, ...renderTeamMail(state, notice, samples) },
+        { action: 'alert.team_mail', target: id, detail: { to: team, notice } },
+        audit,
+      );
+    }
+    await this.audit.append(audit);
+    if (channels.has('webhook')) {
+      await this.webhooks.enqueue(
+        id,
+        webhookBody(notice === 'alert' ? 'alert.created' : 'alert.digest', alert),
+      );
+    }
+  }
+
+  private async sendUserMail(c: Candidate, state: IncidentState): Promise<void> {
+    const to = recipientOf(c.event, c.assessment.userId);
+    if (!to) return;
+    const t = this.now();
+    const mailId = `m_${randomUUID()}`;
+    const exp = t + this.options.service.alerts.linkTtlHours * HOUR_MS;
+    const claims = {
+      mailId,
+      eventId: c.assessment.eventId,
+      userId: c.assessment.userId,
+      ts: Date.parse(c.assessment.timestamp),
+      exp,
+    };
+    const link = (action: 'confirm' | 'secure') =>
+      `${this.publicUrl}/alerts/link?token=${this.links.sign({ ...claims, action })}`;
+    const content = renderUserMail({
+      userId: c.assessment.userId,
+      login: summarizeLogin(c.assessment, c.event),
+      confirmUrl: link('confirm'),
+      secureUrl: link('secure'),
+      expiresAt: exp,
+    });
+    const audit: AuditEntry[] = [];
+    await this.send(
+      { to: [to], ...content },
+      {
+        action: 'alert.user_mail',
+        target: c.assessment.userId,
+        detail: { to, eventId: c.assessment.eventId, incident: state.key, mailId },
+      },
+      audit,
+    );
+    await this.audit.append(audit);
+  }
+
+  /** Sends a mail and records the outcome; a failure is logged and audited, never thrown. */
+  private async send(
+    mail: OutgoingMail,
+    entry: Pick<AuditEntry, 'action' | 'target' | 'detail'>,
+    audit: AuditEntry[],
+  ): Promise<void> {
+    try {
+      const messageId = await this.mail.send(mail);
+      audit.push({ at: this.now(), actor: 'loginguard', ...entry, detail: { ...entry.detail, messageId } });
+    } catch (err) {
+      this.options.log.error({ err, to: mail.to, subject: mail.subject }, 'sending an alert mail failed');
+      audit.push({
+        at: this.now(),
+        actor: 'loginguard',
+        ...entry,
+        action: `${entry.action}_failed`,
+        detail: { ...entry.detail, error: err instanceof Error ? err.message : String(err) },
+      });
+    }
+  }
+
+  private teamFor(tenant: string | undefined): string[] {
+    const { alerts, alertTeamEmails } = this.options.service;
+    const own = tenant === undefined ? undefined : alerts.tenants[tenant]?.teamEmails;
+    return [...(own ?? alertTeamEmails)];
+  }
+
+  private async loadIncident(key: string): Promise<IncidentState | undefined> {
+    const row = await alertDb(this.options.db)
+      .selectFrom('alert_incidents')
+      .select('state')
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row ? (JSON.parse(row.state) as IncidentState) : undefined;
+  }
+
+  private async saveIncident(state: IncidentState): Promise<void> {
+    if (this.incidents.size >= MAX_CACHED_INCIDENTS && !this.incidents.has(state.key)) this.incidents.clear();
+    this.incidents.set(state.key, state);
+    const row = {
+      key: state.key,
+      kind: state.kind,
+      state: JSON.stringify(state),
+      last_at: state.lastAt,
+      updated_at: this.now(),
+    };
+    await alertDb(this.options.db)
+      .insertInto('alert_incidents')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          kind: row.kind,
+          state: row.state,
+          last_at: row.last_at,
+          updated_at: row.updated_at,
+        }),
+      )
+      .execute();
+  }
+}
+
+/** The webhook JSON: what happened and the alert as the API shows it. */
+function webhookBody(type: string, alert: StoredAlert) {
+  return { type, alert };
+}
+
+/** Where a user's mail goes: the event's `email`, else the user id when it is an address. */
+function recipientOf(event: LoginEvent | undefined, userId: string): string | undefined {
+  const to = event?.email ?? userId;
+  return ADDRESS.test(to) ? to : undefined;
+}
+
+function pickSamples<T>(items: readonly T[]): T[] {
+  if (items.length <= MAX_SAMPLES) return [...items];
+  return [...items.slice(0, MAX_SAMPLES / 2), ...items.slice(-MAX_SAMPLES / 2)];
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}

@@ -1,0 +1,140 @@
+import type { IncidentKind, IncidentRef } from './incident-key.js';
+
+const MIN_MS = 60_000;
+/** Evidence lists stop growing here: a spray over 50,000 accounts must not grow a row without bound. */
+const MAX_LISTED = 50;
+
+/** Throttle settings, in minutes of event time. */
+export interface ThrottleConfig {
+  userMailEveryMinutes: number;
+  incidentQuietMinutes: number;
+  digestEveryMinutes: number;
+}
+
+/** One alerting login, as the throttle sees it. */
+export interface IncidentLogin {
+  /** Event time, epoch ms. */
+  t: number;
+  eventId: string;
+  userId: string;
+  ip: string;
+  reasons: readonly string[];
+}
+
+/**
+ * An incident and what was told about it. Times are event times (epoch ms), so a replayed
+ * attack is throttled exactly as it was live.
+ */
+export interface IncidentState {
+  key: string;
+  kind: IncidentKind;
+  /** The login that opened it; the incident's alert id derives from it. */
+  firstEventId: string;
+  openedAt: number;
+  lastAt: number;
+  count: number;
+  /** The first accounts and addresses involved (up to 50 each), and how many in all. */
+  users: string[];
+  userCount: number;
+  ips: string[];
+  ipCount: number;
+  reasons: Record<string, number>;
+  /** When the team was last told (alert or digest), and the count it was told. */
+  teamAt?: number;
+  teamCount: number;
+  digests: number;
+  /** Last "was this you?" mail per user. */
+  userMails: Record<string, number>;
+}
+
+/** A notice for the team: the incident's first alert, or a digest of its growth since the last one. */
+export type TeamNotice = 'alert' | 'digest';
+
+/** Ranks kinds so that an incident takes the most specific name its logins gave it. */
+const KIND_RANK: Record<IncidentKind, number> = {
+  account_takeover: 0,
+  brute_force: 1,
+  credential_stuffing: 2,
+  password_spray: 3,
+};
+
+/**
+ * Adds a login to its incident, opening a new one when there is none or the last one went quiet
+ * for `incidentQuietMinutes`. Returns the state to keep (the same object, updated, when it goes
+ * on) and whether this login opened it. Pure apart from updating `state`.
+ */
+export function observeLogin(
+  state: IncidentState | undefined,
+  ref: IncidentRef,
+  login: IncidentLogin,
+  config: ThrottleConfig,
+): { state: IncidentState; opened: boolean } {
+  const open = state !== undefined && login.t - state.lastAt < config.incidentQuietMinutes * MIN_MS;
+  const s: IncidentState = open
+    ? state
+    : {
+        key: ref.key,
+        kind: ref.kind,
+        firstEventId: login.eventId,
+        openedAt: login.t,
+        lastAt: login.t,
+        count: 0,
+        users: [],
+        userCount: 0,
+        ips: [],
+        ipCount: 0,
+        reasons: {},
+        teamCount: 0,
+        digests: 0,
+        // A user mailed in the previous incident is still not mailed again within the hour.
+        userMails: state?.userMails ?? {},
+      };
+  s.count++;
+  s.lastAt = Math.max(s.lastAt, login.t);
+  if (KIND_RANK[ref.kind] > KIND_RANK[s.kind]) s.kind = ref.kind;
+  if (!s.users.includes(login.userId)) {
+    if (s.users.length < MAX_LISTED) s.users.push(login.userId);
+    s.userCount++;
+  }
+  if (!s.ips.includes(login.ip)) {
+    if (s.ips.length < MAX_LISTED) s.ips.push(login.ip);
+    s.ipCount++;
+  }
+  for (const code of login.reasons) s.reasons[code] = (s.reasons[code] ?? 0) + 1;
+  return { state: s, opened: !open };
+}
+
+/** True when this user may get a "was this you?" mail for this incident now; records it if so. */
+export function takeUserMail(
+  state: IncidentState,
+  userId: string,
+  t: number,
+  config: ThrottleConfig,
+): boolean {
+  const last = state.userMails[userId];
+  if (last !== undefined && t - last < config.userMailEveryMinutes * MIN_MS && t >= last) return false;
+  state.userMails[userId] = t;
+  return true;
+}
+
+/**
+ * What the team should be told now: the first alert of an incident, or a digest once it has grown
+ * since the last notice and `digestEveryMinutes` have passed; records it. Undefined: nothing.
+ */
+export function takeTeamNotice(
+  state: IncidentState,
+  t: number,
+  config: ThrottleConfig,
+): TeamNotice | undefined {
+  let notice: TeamNotice | undefined;
+  if (state.teamAt === undefined) notice = 'alert';
+  else if (state.count > state.teamCount && t - state.teamAt >= config.digestEveryMinutes * MIN_MS) {
+    notice = 'digest';
+    state.digests++;
+  }
+  if (notice !== undefined) {
+    state.teamAt = t;
+    state.teamCount = state.count;
+  }
+  return notice;
+}

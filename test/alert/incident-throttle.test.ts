@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { incidentOf } from '../../src/alert/incident-key.js';
+import {
+  type IncidentState,
+  observeLogin,
+  type ThrottleConfig,
+  takeTeamNotice,
+  takeUserMail,
+} from '../../src/alert/incident-throttle.js';
+import type { ReasonCode } from '../../src/detect/reason-codes.js';
+import type { Assessment } from '../../src/event/assessment.js';
+
+const MIN = 60_000;
+const CFG: ThrottleConfig = { userMailEveryMinutes: 60, incidentQuietMinutes: 60, digestEveryMinutes: 60 };
+const T0 = Date.UTC(2026, 0, 5, 9);
+
+function assessment(userId: string, codes: ReasonCode[]): Assessment {
+  return {
+    eventId: 'e',
+    userId,
+    timestamp: new Date(T0).toISOString(),
+    riskScore: 0.9,
+    riskLevel: 'high',
+    action: 'deny',
+    accountLocked: false,
+    reasons: codes.map((code) => ({ code, score: 0.9, message: code })),
+    scores: {},
+    context: { network: 'hosting', device: { type: 'desktop' } },
+  };
+}
+
+/** Feeds `n` logins, one every `everyMs`, counting the mails the throttle lets through. */
+function run(n: number, everyMs: number, codes: ReasonCode[] = ['BRUTE_FORCE']) {
+  let state: IncidentState | undefined;
+  let userMails = 0;
+  const notices: string[] = [];
+  let opened = 0;
+  for (let i = 0; i < n; i++) {
+    const t = T0 + i * everyMs;
+    const ref = incidentOf(assessment('bob@example.com', codes), { ip: '203.0.113.9' });
+    const o = observeLogin(
+      state,
+      ref,
+      { t, eventId: `e${i}`, userId: 'bob@example.com', ip: '203.0.113.9', reasons: codes },
+      CFG,
+    );
+    state = o.state;
+    if (o.opened) opened++;
+    if (takeUserMail(state, 'bob@example.com', t, CFG)) userMails++;
+    const notice = takeTeamNotice(state, t, CFG);
+    if (notice) notices.push(notice);
+  }
+  return { state, userMails, notices, opened };
+}
+
+describe('incident throttle', () => {
+  it('turns 500 attempts in 20 minutes into one incident, one user mail and one team alert', () => {
+    const r = run(500, 2400);
+    expect(r.opened).toBe(1);
+    expect(r.userMails).toBe(1);
+    expect(r.notices).toEqual(['alert']);
+    expect(r.state?.count).toBe(500);
+  });
+
+  it('sends a digest per hour while the incident keeps growing, and one user mail per hour', () => {
+    const r = run(181, MIN); // three hours, a login a minute
+    expect(r.opened).toBe(1);
+    expect(r.notices).toEqual(['alert', 'digest', 'digest', 'digest']);
+    expect(r.userMails).toBe(4);
+  });
+
+  it('opens a new incident after a quiet hour', () => {
+    const r = run(2, 61 * MIN);
+    expect(r.opened).toBe(2);
+    expect(r.notices).toEqual(['alert', 'alert']);
+  });
+
+  it('keys a spray by IP, stuffing by tenant, and anything aimed at one account by the user', () => {
+    expect(incidentOf(assessment('a', ['PASSWORD_SPRAY']), { ip: '198.51.100.7' }).key).toBe(
+      'ip:198.51.100.7:password_spray',
+    );
+    expect(incidentOf(assessment('a', ['CREDENTIAL_STUFFING']), { ip: '1.2.3.4', tenant: 'acme' })).toEqual({
+      key: 'campaign:acme:credential_stuffing',
+      kind: 'credential_stuffing',
+    });
+    expect(incidentOf(assessment('a', ['NEW_DEVICE']), { ip: '1.2.3.4' })).toEqual({
+      key: 'user:a',
+      kind: 'account_takeover',
+    });
+    expect(incidentOf(assessment('a', ['ACCOUNT_LOCKED']), { ip: '1.2.3.4' }).kind).toBe('brute_force');
+  });
+
+  it('names the incident after its most specific kind', () => {
+    let state: IncidentState | undefined;
+    for (const codes of [['NEW_DEVICE'], ['BRUTE_FORCE']] as ReasonCode[][]) {
+      const ref = incidentOf(assessment('a', codes), { ip: '1.2.3.4' });
+      state = observeLogin(
+        state,
+        ref,
+        { t: T0, eventId: 'x', userId: 'a', ip: '1.2.3.4', reasons: codes },
+        CFG,
+      ).state;
+    }
+    expect(state?.kind).toBe('brute_force');
+    expect(state?.count).toBe(2);
+  });
+});
