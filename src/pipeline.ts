@@ -149,7 +149,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       action,
       accountLocked: lockout.locked,
       reasons,
-      scores: verdict ? { rules: round(rulesScore), ...verdict.scores } : { rules: round(rulesScore) },
+      // `ensemble`: rules and models together, before the lockout overrides the score.
+      scores: verdict
+        ? { rules: round(rulesScore), ...verdict.scores, ensemble: round(combined) }
+        : { rules: round(rulesScore) },
       context: {
         country: geo?.country,
         city: geo?.city,

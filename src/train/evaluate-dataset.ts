@@ -16,7 +16,8 @@ export const BENIGN = 'benign';
 /**
  * The scores the evaluation compares, each read from the assessment: `rules` (the rules' combined
  * score, before lockout and models), the two anomaly models and their combination (calibrated
- * 0..1 ranks against normal training logins), and `ensemble`, the final `riskScore`.
+ * 0..1 ranks against normal training logins), and `ensemble`: rules and models combined, before the
+ * lockout (which sets `riskScore` to 1 for every attempt, the owner's included, and is a policy, not a score).
  */
 export const DETECTORS = ['rules', 'isolationForest', 'autoencoder', 'models', 'ensemble'] as const;
 export type DetectorName = (typeof DETECTORS)[number];
@@ -27,7 +28,7 @@ export const DETECTOR_TITLES: Readonly<Record<DetectorName, string>> = {
   isolationForest: 'Isolation Forest',
   autoencoder: 'Autoencoder',
   models: 'Models combined',
-  ensemble: 'Final ensemble (riskScore)',
+  ensemble: 'Ensemble (rules + models)',
 };
 
 /** Index order of {@link EvaluatedEvents.action}. */
@@ -302,7 +303,7 @@ class Columns {
     s.isolationForest[i] = scoreOf(scores, 'isolationForest');
     s.autoencoder[i] = scoreOf(scores, 'autoencoder');
     s.models[i] = scoreOf(scores, 'models');
-    s.ensemble[i] = riskScore;
+    s.ensemble[i] = scores.ensemble ?? riskScore;
   }
 
   attackCount(): number {

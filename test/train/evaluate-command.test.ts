@@ -53,7 +53,7 @@ describe('loginguard evaluate', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/events in [\d.]+ s with models \([\d,]+ events\/s/);
-    expect(run.stdout).toMatch(/^ {2}Final ensemble \(riskScore\)\s+[\d.]+\s+[\d.]+\s+[\d.]+%$/m);
+    expect(run.stdout).toMatch(/^ {2}Ensemble \(rules \+ models\)\s+[\d.]+\s+[\d.]+\s+[\d.]+%$/m);
 
     const html = readFileSync(report, 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
