@@ -34,6 +34,7 @@ export const ENV_KEYS: Readonly<Record<ServiceKey, string>> = {
   leaseMs: 'LOGINGUARD_LEASE_MS',
   maxAttempts: 'LOGINGUARD_MAX_ATTEMPTS',
   demo: 'LOGINGUARD_DEMO',
+  modelsDir: 'LOGINGUARD_MODELS_DIR',
   smtpUrl: 'LOGINGUARD_SMTP_URL',
   mailDir: 'LOGINGUARD_MAIL_DIR',
   mailFrom: 'LOGINGUARD_MAIL_FROM',

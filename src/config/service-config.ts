@@ -51,6 +51,11 @@ export const ServiceConfigSchema = Type.Object({
   leaseMs: Type.Integer({ minimum: 1000, default: 60_000 }),
   /** Deliveries of one event before it is recorded as failed (poison). */
   maxAttempts: Type.Integer({ minimum: 1, default: 5 }),
+  /**
+   * Trained anomaly models (`loginguard train --out DIR`) to score with. Unset: `<dataDir>/models`
+   * when it holds models, else the rules alone.
+   */
+  modelsDir: Type.Optional(Type.String({ minLength: 1 })),
   /** Load a generated demo dataset when the database is empty. */
   demo: Type.Boolean({ default: false }),
   /** The scoring settings (thresholds, lockout…): only from the config file; see docs/detectors.md. */

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -6,6 +6,7 @@ import { type Logger, pino } from 'pino';
 import { AlertEngine } from '../alert/alert-engine.js';
 import type { LoadedConfig } from '../config/load-service-config.js';
 import { ConfigError } from '../config/resolve-config.js';
+import { loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
 import { createEnricher } from '../enrich/create-enricher.js';
 import { createPipeline } from '../pipeline.js';
 import { SqliteQueue } from '../queue/sqlite-queue.js';
@@ -66,6 +67,14 @@ export async function openService(
   }
   const log = options.log ?? pino({ level: service.logLevel, base: { service: 'loginguard' } });
   const now = options.now ?? Date.now;
+  // Models first: a bad models directory stops start-up before anything is opened.
+  const modelsDir =
+    service.modelsDir ??
+    (existsSync(join(service.dataDir, 'models', 'ensemble.json'))
+      ? join(service.dataDir, 'models')
+      : undefined);
+  const models = modelsDir ? await loadAnomalyModels(modelsDir, scoring) : undefined;
+  if (models) log.info({ modelsDir }, 'scoring with the anomaly models');
   let file = options.databaseFile;
   if (!file) {
     mkdirSync(service.dataDir, { recursive: true });
@@ -100,7 +109,11 @@ export async function openService(
   const feed = new AssessmentFeed((err) => log.error({ err }, 'an assessment listener failed'));
   const alerts = await AlertEngine.open({ service, db, log, now });
   feed.subscribe(alerts.onAssessments);
-  const pipeline = createPipeline({ enricher: createEnricher(), config: scoring });
+  const pipeline = createPipeline({
+    enricher: createEnricher(),
+    config: scoring,
+    ...(models ? { models } : {}),
+  });
   const scorer = new Scorer({
     db,
     queue,
@@ -173,6 +186,7 @@ export async function openService(
         await alerts.close();
         backlog.stop();
         await db.destroy();
+        models?.autoencoder.dispose();
       })();
       return closing;
     },
