@@ -1,8 +1,10 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadServiceConfig } from '../config/load-service-config.js';
 import { ConfigError } from '../config/resolve-config.js';
 import type { ServiceConfig } from '../config/service-config.js';
-import { loadDemoData } from '../server/load-demo-data.js';
+import { loadDemoData, trainDemoModels } from '../server/load-demo-data.js';
 import { openService } from '../server/open-service.js';
 import { AssessmentRepository } from '../store/assessment-repository.js';
 
@@ -44,6 +46,21 @@ export function startCommand(): Command {
       } catch (err) {
         fail(err);
       }
+      const { dataDir } = config.service;
+      let trainedDemoModels = false;
+      if (
+        config.service.demo &&
+        !config.service.modelsDir &&
+        !existsSync(join(dataDir, 'loginguard.db')) &&
+        !existsSync(join(dataDir, 'models'))
+      ) {
+        process.stdout.write(
+          'Demo: training the anomaly models on a generated history of another population…\n',
+        );
+        mkdirSync(dataDir, { recursive: true });
+        await trainDemoModels(join(dataDir, 'models'), dataDir, Date.now());
+        trainedDemoModels = true;
+      }
       let service: Awaited<ReturnType<typeof openService>>;
       try {
         service = await openService(config);
@@ -79,7 +96,7 @@ export function startCommand(): Command {
         const n = await loadDemoData(service.queue, log, Date.now());
         service.worker?.wake();
         lines.push(
-          `Demo: ${n} generated login events (300 users, 21 days, labelled attacks) are being scored now.`,
+          `Demo: ${n} generated login events (300 users, 21 days, labelled attacks) are being scored now${trainedDemoModels ? ' by the rules and the anomaly models (trained on another generated population, in <data dir>/models)' : ''}.`,
         );
       }
       const key = service.createdAdminKey ?? '$LOGINGUARD_ADMIN_KEY';
