@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
 
-/** The CLI tests run the real `loginguard` binary, so build it from the current sources first. */
+/**
+ * The CLI tests run the real `loginguard` binary and the dashboard test loads the built web app,
+ * so build both from the current sources first (`npm run build`: tsc, then Vite).
+ */
 export default function setup(): void {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 }

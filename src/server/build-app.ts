@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -12,10 +13,15 @@ import { InvalidCursorError } from '../store/page-cursor.js';
 import { ApiError, errorBody } from './api-errors.js';
 import type { AppDeps } from './app-deps.js';
 import { registerAuth } from './auth.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { readRoutes } from './routes/read-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { statsRoutes } from './routes/stats-routes.js';
+import { streamRoutes } from './routes/stream-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { SessionStore } from './session.js';
 
 /**
  * The HTTP API (Fastify), ready for `inject()` or `listen()`; the caller listens (STYLE §7).
@@ -87,7 +93,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(errorBody(new ApiError('LG_ERR_NOT_FOUND', `No route ${request.method} ${request.url}.`))),
   );
 
-  registerAuth(app, new ApiKeyRepository(deps.db), deps.now);
+  const sessions = new SessionStore(deps.db, deps.now);
+  await app.register(cookie, { secret: sessions.cookieSecret });
+  registerAuth(app, new ApiKeyRepository(deps.db), deps.now, sessions);
   await app.register(rateLimit, {
     hook: 'preHandler',
     max: service.rateLimitPerMinute,
@@ -107,5 +115,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => ingestRoutes(scope, deps));
   await app.register(async (scope) => readRoutes(scope, deps));
   await app.register(async (scope) => userRoutes(scope, deps));
+  await app.register(async (scope) => sessionRoutes(scope, deps, sessions));
+  await app.register(async (scope) => streamRoutes(scope, deps));
+  await app.register(async (scope) => statsRoutes(scope, deps));
+  await app.register(async (scope) => dashboardRoutes(scope));
   return app;
 }
