@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { benchmarkCommand } from './benchmark-command.js';
 import { demoCommand } from './demo-command.js';
+import { evaluateCommand } from './evaluate-command.js';
 import { generateCommand } from './generate-command.js';
 import { keysCommand } from './keys-command.js';
 import { replayCommand } from './replay-command.js';
@@ -18,5 +20,7 @@ program.addCommand(demoCommand());
 program.addCommand(startCommand());
 program.addCommand(keysCommand());
 program.addCommand(trainCommand());
+program.addCommand(benchmarkCommand());
+program.addCommand(evaluateCommand());
 
 await program.parseAsync(process.argv);
