@@ -140,13 +140,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     pruneNowAndThen(state, event.timestampMs);
 
     const { geo, network, device } = enrichment;
+    // Monitor-only: answer allow, but learn and alert as enforcement would (see ScoringConfig.policy.mode).
+    const monitorOnly = config.policy.mode === 'monitor';
     return {
       eventId: event.eventId,
       userId: event.userId,
       timestamp: new Date(event.timestampMs).toISOString(),
       riskScore: round(riskScore),
       riskLevel,
-      action,
+      action: monitorOnly ? 'allow' : action,
       accountLocked: lockout.locked,
       reasons,
       // `ensemble`: rules and models together, before the lockout overrides the score.
@@ -163,6 +165,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         network: network.type,
         device: { browser: device.browser, os: device.os, type: device.type },
       },
+      ...(monitorOnly ? { monitor: { action } } : {}),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { Assessment, RiskLevel } from '../event/assessment.js';
+import type { Action, Assessment, RiskLevel } from '../event/assessment.js';
 import type { AlertChannel, AlertConfig, AlertRule } from './alert-config.js';
 
 const LEVEL_RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, critical: 3 };
@@ -24,11 +24,16 @@ export function alertChannels(
 
 /** True when the assessment might alert under some rule: lets the engine skip most logins cheaply. */
 export function mayAlert(assessment: Assessment): boolean {
-  return assessment.action !== 'allow' || assessment.accountLocked || assessment.reasons.length > 0;
+  return intendedAction(assessment) !== 'allow' || assessment.accountLocked || assessment.reasons.length > 0;
+}
+
+/** What enforcement answered, or would have in monitor-only mode: alerts follow it. */
+export function intendedAction(a: Assessment): Action {
+  return a.monitor?.action ?? a.action;
 }
 
 function ruleMatches(rule: AlertRule, a: Assessment): boolean {
-  if (rule.actions?.includes(a.action)) return true;
+  if (rule.actions?.includes(intendedAction(a))) return true;
   if (rule.minLevel !== undefined && LEVEL_RANK[a.riskLevel] >= LEVEL_RANK[rule.minLevel]) return true;
   if (rule.accountLocked && a.accountLocked) return true;
   return rule.reasons !== undefined && a.reasons.some((r) => rule.reasons?.includes(r.code));

@@ -12,6 +12,13 @@ export const ScoringConfigSchema = Type.Object({
     denyThreshold: Type.Number({ minimum: 0, maximum: 1, default: 0.85 }),
     /** Below this a login is `low` risk; between it and challengeThreshold, `medium`. */
     mediumThreshold: Type.Number({ minimum: 0, maximum: 1, default: 0.3 }),
+    /**
+     * `enforce`: the action is what the thresholds and the lockout say. `monitor`: every login is
+     * answered `allow` (nobody is challenged, denied or locked out) while everything else — scores,
+     * reasons, alerts, what the baseline learns — works as if enforcing; `monitor.action` in the
+     * assessment says what enforcement would have answered. For trying loginguard on live traffic.
+     */
+    mode: Type.Union([Type.Literal('enforce'), Type.Literal('monitor')], { default: 'enforce' }),
   }),
   lockout: Type.Object({
     enabled: Type.Boolean({ default: true }),

@@ -36,5 +36,10 @@ export interface Assessment {
   accountLocked: boolean;
   reasons: Reason[];
   scores: Record<string, number>;
+  /**
+   * Present in monitor-only mode (`policy.mode: monitor`): `action` is then always `allow`, and
+   * this is what enforcement would have answered (alerts follow it).
+   */
+  monitor?: { action: Action };
   context: AssessmentContext;
 }

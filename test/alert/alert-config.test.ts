@@ -86,5 +86,9 @@ describe('alert configuration', () => {
     expect([...alertChannels(a({ action: 'deny' }), 'quiet', alerts)]).toEqual([]);
     expect([...alertChannels(a({ action: 'challenge' }), 'acme', alerts)]).toEqual(['team']);
     expect([...alertChannels(a({ action: 'deny' }), 'acme', alerts)]).toEqual([]);
+    // Monitor-only mode: the login was allowed, but alerts follow what enforcement would have done.
+    expect(
+      [...alertChannels(a({ action: 'allow', monitor: { action: 'deny' } }), undefined, alerts)].sort(),
+    ).toEqual(['team', 'user']);
   });
 });
