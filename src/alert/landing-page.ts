@@ -1,4 +1,4 @@
-import { escapeHtml } from './html-escape.js';
+import escapeHtml from 'escape-html';
 
 /**
  * A small self-contained HTML page for the mail links: no script, no outside resource. `body` is

@@ -1,4 +1,4 @@
-import { escapeHtml } from './html-escape.js';
+import escapeHtml from 'escape-html';
 import type { IncidentState, TeamNotice } from './incident-throttle.js';
 import type { LoginSummary } from './login-summary.js';
 import type { MailContent } from './user-mail.js';

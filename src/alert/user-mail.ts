@@ -1,4 +1,4 @@
-import { escapeHtml } from './html-escape.js';
+import escapeHtml from 'escape-html';
 import type { LoginSummary } from './login-summary.js';
 
 /** A rendered mail: subject, text part and HTML part. */

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
+import escapeHtml from 'escape-html';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AlertEngine } from '../../alert/alert-engine.js';
-import { escapeHtml } from '../../alert/html-escape.js';
 import { LANDING_HEADERS, landingPage } from '../../alert/landing-page.js';
 import type { LinkCheck, LinkClaims, LinkRefusal } from '../../alert/link-tokens.js';
 import { summarizeLogin } from '../../alert/login-summary.js';

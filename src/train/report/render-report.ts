@@ -1,5 +1,5 @@
+import esc from 'escape-html';
 import { DETECTOR_TITLES, DETECTORS } from '../evaluate-dataset.js';
-import { escapeHtml as esc } from './escape-html.js';
 import type {
   ConfusionMatrix,
   EvaluationFigures,
