@@ -69,6 +69,11 @@ export interface Queue {
    * like take(): the sync endpoint scores them first to keep per-user order.
    */
   takeUser(userId: string, leaseMs: number, nowMs: number, max?: number): Promise<QueuedEvent[]>;
+  /**
+   * Whether this user has events waiting (not leased). A cheap read that never waits for a writer:
+   * the sync endpoint asks before `takeUser`, which takes the write lock. May be a moment stale.
+   */
+  hasReady(userId: string, nowMs: number): Promise<boolean>;
   /** Done: remove. Unknown ids are ignored. */
   ack(eventIds: readonly string[]): Promise<void>;
   /** Poison: move to the failed list with the error text, never delivered again. */

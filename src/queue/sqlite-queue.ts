@@ -12,6 +12,11 @@ export interface SqliteQueueOptions {
   maxAttempts?: number;
   /** `close()` also closes the database (the queue opened it). Default false: the db is shared. */
   closeDatabase?: boolean;
+  /**
+   * A second connection to the same file for `hasReady`: in WAL mode a reader never waits for the
+   * writer, so a check does not queue behind a commit. Default: the main connection.
+   */
+  reader?: Kysely<Database>;
 }
 
 /** Failed-list error for an event delivered `maxAttempts` times without an ack. */
@@ -44,6 +49,7 @@ interface LeasedRow {
 export class SqliteQueue implements Queue {
   private readonly maxAttempts: number;
   private readonly closeDatabase: boolean;
+  private readonly reader: Kysely<Database>;
   private readonly pending = new Set<Promise<unknown>>();
   private closed = false;
 
@@ -56,6 +62,7 @@ export class SqliteQueue implements Queue {
       throw new RangeError(`maxAttempts must be a positive integer, got ${options.maxAttempts}`);
     }
     this.closeDatabase = options.closeDatabase ?? false;
+    this.reader = options.reader ?? db;
   }
 
   /** A queue on its own database file (migrated); `close()` closes the file. */
@@ -170,6 +177,17 @@ export class SqliteQueue implements Queue {
         payload: r.payload,
       }));
     });
+  }
+
+  async hasReady(userId: string, nowMs: number): Promise<boolean> {
+    const row = await this.reader
+      .selectFrom('queue')
+      .select('seq')
+      .where('user_id', '=', userId)
+      .where((eb) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<=', nowMs)]))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /**

@@ -25,6 +25,11 @@ export interface BatchOutcome {
 
 export interface ScorerOptions {
   db: Kysely<Database>;
+  /**
+   * A second connection to the same database for the reads scoring needs (stored baselines, which
+   * events are assessed): in WAL mode it never waits for a commit in progress on `db`. Default `db`.
+   */
+  readDb?: Kysely<Database>;
   queue: Queue;
   pipeline: Pipeline;
   scoring: Readonly<ScoringConfig>;
@@ -50,6 +55,9 @@ export interface ScorerOptions {
 export class Scorer {
   private readonly state: MemoryScoringState;
   private readonly loaded = new Set<string>();
+  /** Events scored whose commit has not finished: the store cannot see them yet, this can. */
+  private readonly pending = new Set<string>();
+  private readonly readDb: Kysely<Database>;
   private readonly commits: GroupCommit;
   private readonly now: () => number;
   private tail: Promise<unknown> = Promise.resolve();
@@ -57,6 +65,7 @@ export class Scorer {
   constructor(private readonly options: ScorerOptions) {
     this.state = new MemoryScoringState(options.scoring);
     this.now = options.now ?? Date.now;
+    this.readDb = options.readDb ?? options.db;
     this.commits = new GroupCommit(options.db, this.now);
   }
 
@@ -74,7 +83,10 @@ export class Scorer {
    */
   async assessNow(event: LoginEvent): Promise<{ assessment: Assessment; duplicate: boolean }> {
     const { set, outcome, earlier } = await this.exclusive(async () => {
-      const queued = await this.options.queue.takeUser(event.userId, this.options.leaseMs, this.now());
+      // Most users have nothing waiting: a read on the other connection spares the write lock.
+      const queued = (await this.options.queue.hasReady(event.userId, this.now()))
+        ? await this.options.queue.takeUser(event.userId, this.options.leaseMs, this.now())
+        : [];
       const earlier = queued.filter((q) => q.event.eventId !== event.eventId).map((q) => q.event);
       const unit = await this.scoreUnit([...earlier, event]);
       return { ...unit, earlier: queued };
@@ -146,6 +158,7 @@ export class Scorer {
     try {
       await this.commits.write(set);
     } catch (err) {
+      for (const a of assessed) this.pending.delete(a.eventId);
       // The memory is ahead of the store for these users: forget them so they reload what is stored.
       for (const a of assessed) {
         this.loaded.delete(a.userId);
@@ -154,6 +167,7 @@ export class Scorer {
       }
       throw err;
     }
+    for (const a of assessed) this.pending.delete(a.eventId);
     if (assessed.length > 0) this.options.onCommitted?.(assessed);
   }
 
@@ -168,8 +182,8 @@ export class Scorer {
     const missing = [...new Set(userIds)].filter((u) => !this.loaded.has(u));
     if (missing.length === 0) return;
     const [profiles, locks] = await Promise.all([
-      new ProfileRepository(this.options.db).getMany(missing),
-      new LockoutRepository(this.options.db).getMany(missing),
+      new ProfileRepository(this.readDb).getMany(missing),
+      new LockoutRepository(this.readDb).getMany(missing),
     ]);
     for (const userId of missing) {
       const profile = profiles.get(userId);
@@ -182,12 +196,17 @@ export class Scorer {
   private async scoreUnit(events: readonly LoginEvent[]): Promise<{ set: WriteSet; outcome: BatchOutcome }> {
     const outcome: BatchOutcome = { assessed: [], skipped: [], poison: [] };
     const set = emptyWriteSet();
-    const done = await new AssessmentRepository(this.options.db).existing(events);
+    const done = await new AssessmentRepository(this.readDb).existing(events);
     const seen = new Set<string>();
     const fresh: LoginEvent[] = [];
+    let inFlight = false;
     for (const event of events) {
-      if (done.has(event.eventId) || seen.has(event.eventId)) outcome.skipped.push(event.eventId);
-      else {
+      if (this.pending.has(event.eventId)) {
+        outcome.skipped.push(event.eventId);
+        inFlight = true;
+      } else if (done.has(event.eventId) || seen.has(event.eventId)) {
+        outcome.skipped.push(event.eventId);
+      } else {
         seen.add(event.eventId);
         fresh.push(event);
       }
@@ -209,6 +228,7 @@ export class Scorer {
         continue;
       }
       outcome.assessed.push(assessment);
+      this.pending.add(event.eventId);
       set.events.push(event);
       set.assessments.push(assessment);
       set.audit.push(decisionEntry(assessment, at));
@@ -230,6 +250,9 @@ export class Scorer {
         }
       }
     }
+    // A duplicate of an event whose commit is still running: let that commit finish first, so the
+    // caller's ack (or read of the stored assessment) comes after it.
+    if (inFlight) await this.commits.flushed();
     return { set, outcome };
   }
 }

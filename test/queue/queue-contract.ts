@@ -111,6 +111,15 @@ export function describeQueueContract(
       expect(await queue.take(500, LEASE, T0)).toEqual([]);
     });
 
+    it('says whether a user has events ready, without taking them', async () => {
+      await queue.enqueue(events(2, ['alice']), T0);
+      expect(await queue.hasReady('alice', T0)).toBe(true);
+      expect(await queue.hasReady('bob', T0)).toBe(false);
+      await queue.take(10, 1000, T0);
+      expect(await queue.hasReady('alice', T0 + 1)).toBe(false); // leased
+      expect(await queue.hasReady('alice', T0 + 1000)).toBe(true); // the lease ran out
+    });
+
     it('takes at most max, and never an event whose lease is running', async () => {
       await queue.enqueue(events(5), T0);
       expect(ids(await queue.take(2, LEASE, T0))).toEqual(['ev-0', 'ev-1']);
