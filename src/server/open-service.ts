@@ -99,7 +99,10 @@ export async function openService(
     if (!service.adminKey) createdAdminKey = created.key;
   }
 
-  const queue = new SqliteQueue(db, { maxAttempts: service.maxAttempts });
+  // A second connection for the scorer's reads: in WAL mode a reader never waits for the writer,
+  // so a synchronous assessment does not queue behind another request's commit to read a baseline.
+  const reader = openSqliteDatabase(file, { backgroundCheckpoint: false });
+  const queue = new SqliteQueue(db, { maxAttempts: service.maxAttempts, reader });
   if (service.worker) {
     const recovered = await queue.recoverLeases();
     if (recovered > 0)
@@ -116,6 +119,7 @@ export async function openService(
   });
   const scorer = new Scorer({
     db,
+    readDb: reader,
     queue,
     pipeline,
     scoring,
@@ -145,6 +149,7 @@ export async function openService(
     log,
     now,
     isReady: () => ready,
+    ...(models && modelsDir ? { modelsDir } : {}),
     ...(worker ? { onEnqueued: () => worker.wake() } : {}),
   };
   const app = await buildApp(deps);
@@ -185,6 +190,7 @@ export async function openService(
         await scorer.flushed();
         await alerts.close();
         backlog.stop();
+        await reader.destroy();
         await db.destroy();
         models?.autoencoder.dispose();
       })();
