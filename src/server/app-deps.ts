@@ -21,6 +21,8 @@ export interface AppDeps {
   /** Committed assessments as they are committed (alerts, the dashboard stream). */
   feed: AssessmentFeed;
   log: Logger;
+  /** The directory of the anomaly models scoring with (see `openService`); unset = the rules alone. */
+  modelsDir?: string;
   /** Called after events were queued (wakes an idle in-process worker). */
   onEnqueued?: () => void;
   /** False while starting or draining: /readyz answers 503. */

@@ -16,8 +16,10 @@ import { registerAuth } from './auth.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
+import { modelsRoutes } from './routes/models-routes.js';
 import { readRoutes } from './routes/read-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { settingsRoutes } from './routes/settings-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { streamRoutes } from './routes/stream-routes.js';
 import { userRoutes } from './routes/user-routes.js';
@@ -118,6 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => sessionRoutes(scope, deps, sessions));
   await app.register(async (scope) => streamRoutes(scope, deps));
   await app.register(async (scope) => statsRoutes(scope, deps));
+  await app.register(async (scope) => settingsRoutes(scope, deps));
+  await app.register(async (scope) => modelsRoutes(scope, deps));
   await app.register(async (scope) => dashboardRoutes(scope));
   return app;
 }

@@ -43,8 +43,13 @@ describe('loginguard start --demo (what npm start runs)', () => {
       ).json()) as typeof denied;
     }
     expect(denied.items.length).toBeGreaterThan(0);
-    const res = await fetch(`${base}/v1/assessments?reason=IMPOSSIBLE_TRAVEL&limit=5`, { headers });
-    const travel = (await res.json()) as { items: unknown[] };
+    // The demo is still being scored: wait for an impossible-travel takeover to come through too.
+    let travel: { items: unknown[] } = { items: [] };
+    for (let i = 0; i < 300 && travel.items.length === 0; i++) {
+      const res = await fetch(`${base}/v1/assessments?reason=IMPOSSIBLE_TRAVEL&limit=5`, { headers });
+      travel = (await res.json()) as typeof travel;
+      if (travel.items.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
     expect(travel.items.length).toBeGreaterThan(0);
 
     child.kill('SIGTERM');

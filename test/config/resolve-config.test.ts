@@ -4,7 +4,12 @@ import { resolveScoringConfig } from '../../src/config/resolve-config.js';
 describe('scoring config', () => {
   it('fills every default and freezes the result', () => {
     const config = resolveScoringConfig();
-    expect(config.policy).toEqual({ challengeThreshold: 0.5, denyThreshold: 0.85, mediumThreshold: 0.3 });
+    expect(config.policy).toEqual({
+      challengeThreshold: 0.5,
+      denyThreshold: 0.85,
+      mediumThreshold: 0.3,
+      mode: 'enforce',
+    });
     expect(config.lockout.fastFailures).toBe(10);
     expect(Object.isFrozen(config.lockout)).toBe(true);
   });

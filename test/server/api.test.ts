@@ -360,9 +360,14 @@ describe('reads', () => {
     const stored = await t.app.inject({ url: `/v1/events/${e.eventId}`, headers: auth(t.keys.read) });
     expect(stored.json()).toMatchObject({ eventId: e.eventId, userId: 'gina', ip: '81.2.69.160' });
     expect((await t.app.inject({ url: '/v1/events/nope', headers: auth(t.keys.read) })).statusCode).toBe(404);
-    const alerts = await t.app.inject({ url: '/v1/alerts?status=open', headers: auth(t.keys.read) });
+    const alerts = await t.app.inject({
+      url: '/v1/alerts?status=open&severity=critical&kind=brute_force',
+      headers: auth(t.keys.read),
+    });
     expect(alerts.statusCode).toBe(200);
     expect(alerts.json()).toEqual({ items: [] });
+    const badLevel = await t.app.inject({ url: '/v1/alerts?severity=extreme', headers: auth(t.keys.read) });
+    expect(badLevel.statusCode).toBe(400);
   });
 
   it('limits requests per key with 429, other keys unaffected', async () => {

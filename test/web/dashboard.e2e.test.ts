@@ -239,17 +239,116 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     expect(traveller).toBeDefined();
     await page.goto(`${base}/#/users/${encodeURIComponent(traveller?.userId ?? '')}`);
     await page.getByRole('heading', { name: 'Devices' }).waitFor();
+    await page
+      .getByRole('img', { name: 'share of logins by hour of week' })
+      .locator('canvas')
+      .first()
+      .waitFor();
     await page.locator(`tr[data-event-id="${traveller?.eventId}"]`).click();
     await page.locator('dd.ua').waitFor();
     await page.screenshot({ path: join(SHOTS, 'user.png'), fullPage: true });
 
     // Alerts: whatever the alerting rules raised (maybe nothing), as text, any status.
     await page.getByRole('link', { name: 'Alerts' }).click();
-    await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+    await page.getByRole('heading', { name: 'Alerts', exact: true }).waitFor();
     await page.getByLabel('status').selectOption('');
     await page.locator('.incident, .state.empty').first().waitFor();
     await page.screenshot({ path: join(SHOTS, 'alerts.png') });
     await expectNoScriptRan(page, 'the alerts');
+
+    // Triage from the alerts page, each action audited: the victim's incident is confirmed as an
+    // attack, acknowledged and the user unlocked; the XSS user's is marked legitimate.
+    await page.getByLabel('user', { exact: true }).fill(VICTIM);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const incident = page.locator('.incident', { hasText: VICTIM }).first();
+    await incident.waitFor();
+    await incident.getByRole('button', { name: 'Confirm attack' }).click();
+    await incident.getByText('Confirmed as an attack.').waitFor();
+    await incident.getByRole('button', { name: 'Acknowledge' }).click();
+    await incident.getByText('Acknowledged.').waitFor();
+    await incident
+      .locator('td', { hasText: /^acknowledged$/ })
+      .first()
+      .waitFor();
+    expect(await incident.locator('td', { hasText: /^open$/ }).count()).toBe(0);
+    await incident.getByRole('button', { name: 'Unlock user' }).click();
+    await incident.getByText('User unlocked.').waitFor();
+    await page.getByLabel('user', { exact: true }).fill(XSS_USER);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const xssIncident = page.locator('.incident', { hasText: XSS_USER }).first();
+    await xssIncident.getByRole('button', { name: 'Mark legitimate' }).click();
+    await xssIncident.getByText('Marked legitimate.').waitFor();
+    await expectNoScriptRan(page, 'the alerts, filtered on the XSS user');
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const audited = async (action: string, target?: string) => {
+      await page.getByLabel('action').fill(action);
+      await page.getByRole('button', { name: 'Filter' }).click();
+      const row = page.locator(`tr[data-action="${action}"]`, target ? { hasText: target } : {}).first();
+      await row.waitFor();
+      return row.textContent();
+    };
+    expect(await audited('feedback.attack', VICTIM)).toMatch(/key:ak_\w+ \(admin\)/);
+    expect(await audited('feedback.legitimate', XSS_USER)).toMatch(/key:ak_\w+ \(admin\)/);
+    expect(await audited('alert.acknowledged')).toMatch(/key:ak_\w+ \(admin\)/);
+    await audited('account.unlock', VICTIM);
+    expect(await page.locator('tr[data-action="account.unlock"]', { hasText: VICTIM }).count()).toBe(2);
+    await expectNoScriptRan(page, 'the audit log, again');
+
+    // Settings (admin): the thresholds and alert rules in use, read-only.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
+    const deny = page.locator('tr[data-setting="denyThreshold"] td');
+    await deny.waitFor();
+    expect(await deny.textContent()).toBe('0.85');
+    expect(await page.locator('tr[data-setting="fastFailures"] td').textContent()).toBe('10');
+    expect(await page.getByLabel('alert rules').locator('tbody tr').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, 'settings.png'), fullPage: true });
+    await expectNoScriptRan(page, 'the settings');
+
+    // Models: the demo's models are loaded; no evaluation yet, so the page says how to make one.
+    await page.getByRole('link', { name: 'Models' }).click();
+    await page.getByRole('heading', { name: 'Models', exact: true }).waitFor();
+    await page.locator('tr[data-setting="events"]').waitFor();
+    expect(await page.locator('pre.command').textContent()).toMatch(
+      /^loginguard evaluate .*--json .*reports\/evaluation\.json$/,
+    );
+    const labelled = join(dataDir, 'labelled.jsonl');
+    const generated = runCli([
+      'generate',
+      '--users',
+      '300',
+      '--days',
+      '14',
+      '--seed',
+      '11',
+      '--attack-rate',
+      '5',
+      '--out',
+      labelled,
+    ]);
+    expect(generated.status, generated.stderr).toBe(0);
+    mkdirSync(join(dataDir, 'reports'), { recursive: true });
+    const evaluated = runCli([
+      'evaluate',
+      '--input',
+      labelled,
+      '--models',
+      join(dataDir, 'models'),
+      '--report',
+      join(dataDir, 'reports', 'evaluation.html'),
+      '--json',
+      join(dataDir, 'reports', 'evaluation.json'),
+      '--no-progress',
+    ]);
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    await page.reload();
+    await page.getByRole('img', { name: 'ROC curves per detector' }).locator('canvas').first().waitFor();
+    expect(await page.locator('tr[data-detector]').count()).toBe(5);
+    await page.locator('tr[data-scenario="benign"]').waitFor();
+    expect(await page.locator('tr[data-scenario]').count()).toBeGreaterThan(1);
+    await page.screenshot({ path: join(SHOTS, 'models.png'), fullPage: true });
+    await expectNoScriptRan(page, 'the models');
 
     await page.getByRole('link', { name: 'Map' }).click();
     await page.locator('svg.world circle').first().waitFor();

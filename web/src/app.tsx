@@ -4,7 +4,9 @@ import { Status } from './components/status.js';
 import { AlertsPage } from './pages/alerts-page.js';
 import { AuditPage } from './pages/audit-page.js';
 import { MapPage } from './pages/map-page.js';
+import { ModelsPage } from './pages/models-page.js';
 import { OverviewPage } from './pages/overview-page.js';
+import { SettingsPage } from './pages/settings-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { UserPage } from './pages/user-page.js';
 import { hrefOf, useHashRoute } from './use-hash-route.js';
@@ -40,8 +42,14 @@ export function App(): ReactNode {
         <a href="#/map" className={route[0] === 'map' ? 'on' : ''}>
           Map
         </a>
+        <a href="#/models" className={route[0] === 'models' ? 'on' : ''}>
+          Models
+        </a>
         <a href="#/audit" className={route[0] === 'audit' ? 'on' : ''}>
           Audit log
+        </a>
+        <a href="#/settings" className={route[0] === 'settings' ? 'on' : ''}>
+          Settings
         </a>
         <form
           className="find-user"
@@ -81,5 +89,7 @@ function Route({ route, canAdmin }: { route: string[]; canAdmin: boolean }): Rea
   if (page === 'audit') return <AuditPage />;
   if (page === 'alerts') return <AlertsPage canAdmin={canAdmin} />;
   if (page === 'map') return <MapPage />;
+  if (page === 'settings') return <SettingsPage />;
+  if (page === 'models') return <ModelsPage />;
   return <p className="state empty">No such page.</p>;
 }

@@ -86,6 +86,8 @@ export interface UserView {
     cities: HabitEntry[];
     networks: HabitEntry[];
     hoursOfDayShare: number[];
+    /** 168 shares, Monday 00:00 first, in the home time zone. */
+    hoursOfWeekShare: number[];
     lastLocatedLogin: { at: string; country: string; city: string | null } | null;
   } | null;
   recent: Assessment[];
@@ -122,4 +124,86 @@ export interface Alert {
   createdAt: number;
   status: AlertStatus;
   body: Record<string, unknown>;
+}
+
+export interface AlertRuleView {
+  actions?: Action[];
+  minLevel?: RiskLevel;
+  reasons?: string[];
+  accountLocked?: boolean;
+  channels: string[];
+}
+
+/** `GET /v1/settings`: the running configuration, secrets removed (admin). */
+export interface SettingsView {
+  mode: 'enforce' | 'monitor';
+  /** Sections (policy, lockout, travel…) of named numbers and switches. */
+  scoring: Record<string, Record<string, number | boolean | string>>;
+  alerts: {
+    enabled: boolean;
+    rules: AlertRuleView[];
+    tenants: Record<string, { rules?: AlertRuleView[]; teamEmails?: string[]; disabled?: boolean }>;
+    teamEmails: string[];
+    delivery: {
+      smtp: string | null;
+      mailFrom: string;
+      webhooks: string[];
+      webhookSecretSet: boolean;
+      linkSecretSet: boolean;
+    };
+    [setting: string]: unknown;
+  };
+}
+
+export interface CurvePoint {
+  x: number;
+  y: number;
+  threshold: number | null;
+}
+
+export interface DetectorFigures {
+  rocAuc: number | null;
+  prAuc: number | null;
+  recallAtFpr: { recall: number; threshold: number | null; fpr: number } | null;
+  roc: CurvePoint[];
+  /** The ROC curve up to 5% false positives, finer. */
+  rocLowFpr: CurvePoint[];
+}
+
+export interface ScenarioFigures {
+  scenario: string;
+  events: number;
+  successes: number;
+  rules: { flagged: number; denied: number; eventsFlagged: number };
+  ensemble: { flagged: number; denied: number; eventsFlagged: number };
+  addedByModels: number;
+}
+
+/** `GET /v1/models`: the anomaly models in use and the latest `loginguard evaluate --json`. */
+export interface ModelsView {
+  loaded: boolean;
+  models: {
+    dir: string;
+    tag: string | null;
+    version: number | null;
+    featureSchemaVersion: number | null;
+    features: string[];
+    training: Record<string, unknown> | null;
+    savedAt: string | null;
+  } | null;
+  evaluation: {
+    input: string;
+    models: string;
+    generatedAt: string;
+    thresholds: { challenge: number; deny: number };
+    counts: Record<string, number>;
+    populations: Record<
+      'successful' | 'all',
+      { benign: number; attack: number; detectors: Record<string, DetectorFigures> }
+    >;
+    scenarios: ScenarioFigures[];
+  } | null;
+  evaluationError: string | null;
+  evaluationFile: string;
+  howToEvaluate: string;
 }

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { REASON_CODES, type ReasonCode } from '../../detect/reason-codes.js';
-import type { Action } from '../../event/assessment.js';
+import type { Action, RiskLevel } from '../../event/assessment.js';
 import { AlertRepository, type AlertStatus } from '../../store/alert-repository.js';
 import { AssessmentRepository } from '../../store/assessment-repository.js';
 import { AuditRepository } from '../../store/audit-repository.js';
@@ -29,6 +29,10 @@ const AlertQuery = Type.Object({
   status: Type.Optional(
     Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('resolved')]),
   ),
+  severity: Type.Optional(
+    Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high'), Type.Literal('critical')]),
+  ),
+  kind: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'e.g. brute_force' })),
   from: Type.Optional(Time),
   to: Type.Optional(Time),
   ...Paging,
@@ -121,6 +125,8 @@ export async function readRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       return alerts.list({
         ...(q.userId ? { userId: q.userId } : {}),
         ...(q.status ? { status: q.status as AlertStatus } : {}),
+        ...(q.severity ? { severity: q.severity as RiskLevel } : {}),
+        ...(q.kind ? { kind: q.kind } : {}),
         ...timeRange(q),
         limit: q.limit,
         ...(q.cursor ? { cursor: q.cursor } : {}),

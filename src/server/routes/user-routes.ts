@@ -147,7 +147,10 @@ function lockView(lock: LockState | undefined, nowMs: number) {
   return { until: new Date(lock.until).toISOString(), lockCount: lock.count };
 }
 
-/** The baseline as people read it: habits by weight, the hour histogram folded to hours of the day. */
+/**
+ * The baseline as people read it: habits by weight; the hour-of-week histogram (in the user's home
+ * time zone, Monday 00:00 first) as shares of the week and folded to hours of the day.
+ */
 function baselineView(p: UserProfile) {
   const list = <E extends { w: number; t: number; f: number }>(
     map: Map<string, E>,
@@ -167,6 +170,7 @@ function baselineView(p: UserProfile) {
     byHour[i % 24] = (byHour[i % 24] ?? 0) + w;
   });
   const total = byHour.reduce((a, b) => a + b, 0) || 1;
+  const byWeekHour = Array.from({ length: 168 }, (_, i) => p.hours[i] ?? 0);
   return {
     learnedLogins: p.learned,
     firstSeen: new Date(p.firstSeen).toISOString(),
@@ -177,6 +181,8 @@ function baselineView(p: UserProfile) {
     cities: list(p.cities),
     networks: list(p.networks),
     hoursOfDayShare: byHour.map((w) => Math.round((w / total) * 1000) / 1000),
+    // 168 cells: four decimals, or a habit of one login a month would round to nothing.
+    hoursOfWeekShare: byWeekHour.map((w) => Math.round((w / total) * 10_000) / 10_000),
     lastLocatedLogin: p.lastLocated
       ? {
           at: new Date(p.lastLocated.t).toISOString(),

@@ -2,6 +2,7 @@ import { type ReactNode, useState } from 'react';
 import { ApiRequestError, api, query } from '../api-client.js';
 import { ActionBadge, LevelBadge, Time } from '../components/assessment-badges.js';
 import { AssessmentTable } from '../components/assessment-table.js';
+import { HourOfWeekHeatmap } from '../components/hour-of-week-heatmap.js';
 import { Status } from '../components/status.js';
 import type { Assessment, HabitEntry, Page, StoredEvent, UserView } from '../types.js';
 import { useApi } from '../use-api.js';
@@ -130,7 +131,6 @@ function Baseline({ user }: { user: UserView }): ReactNode {
       </section>
     );
   }
-  const maxHour = Math.max(...b.hoursOfDayShare, 0.0001);
   return (
     <section className="panel baseline">
       <h2>
@@ -145,20 +145,8 @@ function Baseline({ user }: { user: UserView }): ReactNode {
         <Habits title="Cities" items={b.cities} />
         <Habits title="Networks" items={b.networks} />
       </div>
-      <h3>Hours of day (UTC)</h3>
-      <div className="heat" role="img" aria-label="share of logins by hour of day">
-        {b.hoursOfDayShare.map((share, hour) => (
-          <div
-            // biome-ignore lint/suspicious/noArrayIndexKey: the index is the hour
-            key={hour}
-            className="cell"
-            style={{ opacity: 0.08 + 0.92 * (share / maxHour) }}
-            title={`${hour}:00 – ${(share * 100).toFixed(1)}%`}
-          >
-            {hour}
-          </div>
-        ))}
-      </div>
+      <h3>Hours of the week</h3>
+      <HourOfWeekHeatmap shares={b.hoursOfWeekShare} timeZone={b.homeTimeZone ?? 'UTC'} />
     </section>
   );
 }
