@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { RiskLevel } from '../event/assessment.js';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
@@ -36,6 +36,10 @@ export interface AlertFilter {
   status?: AlertStatus;
   kind?: string;
   severity?: RiskLevel;
+  /** Alerts whose evidence names this reason code (e.g. `BRUTE_FORCE`). */
+  reason?: string;
+  /** Alerts whose evidence names this IP address. */
+  ip?: string;
   from?: number;
   to?: number;
   /** 1..1000 */
@@ -103,6 +107,12 @@ export class AlertRepository {
     if (filter.status !== undefined) q = q.where('status', '=', filter.status);
     if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
     if (filter.severity !== undefined) q = q.where('severity', '=', filter.severity);
+    // Reasons and IPs live in the alert's JSON evidence: matched as a quoted JSON string. A scan of
+    // the alerts (one per incident, far fewer than logins); `%`, `_` and the escape character `!` in the value are escaped.
+    if (filter.reason !== undefined)
+      q = q.where(sql<boolean>`body like ${jsonStringPattern(filter.reason)} escape '!'`);
+    if (filter.ip !== undefined)
+      q = q.where(sql<boolean>`body like ${jsonStringPattern(filter.ip)} escape '!'`);
     if (filter.from !== undefined) q = q.where('created_at', '>=', filter.from);
     if (filter.to !== undefined) q = q.where('created_at', '<', filter.to);
     if (filter.cursor !== undefined) {
@@ -122,6 +132,11 @@ export class AlertRepository {
       ? { items }
       : { items, nextCursor: encodeCursor({ t: last.createdAt, id: last.id }) };
   }
+}
+
+/** `%"value"%` for LIKE, with LIKE's wildcards in the value escaped. */
+function jsonStringPattern(value: string): string {
+  return `%${JSON.stringify(value).replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
 function toAlert(row: {

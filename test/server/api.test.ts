@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AlertRepository } from '../../src/store/alert-repository.js';
 import { auth, eventBody, testService } from './test-service.js';
 
 type TestService = Awaited<ReturnType<typeof testService>>;
@@ -368,6 +369,39 @@ describe('reads', () => {
     expect(alerts.json()).toEqual({ items: [] });
     const badLevel = await t.app.inject({ url: '/v1/alerts?severity=extreme', headers: auth(t.keys.read) });
     expect(badLevel.statusCode).toBe(400);
+  });
+
+  it('filters alerts by severity, kind, reason and IP in their evidence', async () => {
+    const alerts = new AlertRepository(t.service.db);
+    const base = { eventId: 'e1', userId: 'hank', createdAt: Date.now(), status: 'open' as const };
+    await alerts.insertMany([
+      {
+        ...base,
+        id: 'al_1',
+        kind: 'brute_force',
+        severity: 'critical',
+        body: { reasons: ['BRUTE_FORCE'], ips: ['203.0.113.7'] },
+      },
+      {
+        ...base,
+        id: 'al_2',
+        kind: 'takeover',
+        severity: 'high',
+        body: { reasons: ['IMPOSSIBLE_TRAVEL'], ips: ['198.51.100.1'] },
+      },
+    ]);
+    const ids = async (q: string) => {
+      const res = await t.app.inject({ url: `/v1/alerts?${q}`, headers: auth(t.keys.read) });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().items as { id: string }[]).map((a) => a.id);
+    };
+    expect(await ids('severity=critical')).toEqual(['al_1']);
+    expect(await ids('kind=takeover')).toEqual(['al_2']);
+    expect(await ids('reason=IMPOSSIBLE_TRAVEL')).toEqual(['al_2']);
+    expect(await ids('ip=203.0.113.7')).toEqual(['al_1']);
+    expect(await ids('ip=203.0.113.70')).toEqual([]);
+    const bad = await t.app.inject({ url: '/v1/alerts?ip=%25', headers: auth(t.keys.read) });
+    expect(bad.statusCode).toBe(400);
   });
 
   it('limits requests per key with 429, other keys unaffected', async () => {

@@ -15,18 +15,30 @@ interface Incident {
 }
 
 /**
- * Alerts, newest first, filtered by the server (status, user, time), grouped into incidents (same
+ * Alerts, newest first, filtered by the server (status, level, reason, user, IP, time), grouped into incidents (same
  * user and kind), with triage actions that call the API and land in the audit log.
  */
 export function AlertsPage({ canAdmin }: { canAdmin: boolean }): ReactNode {
   const [status, setStatus] = useState<AlertStatus | ''>('open');
   const [userId, setUserId] = useState('');
   const [since, setSince] = useState('');
-  const [applied, setApplied] = useState({ userId: '', since: '' });
+  const [severity, setSeverity] = useState('');
+  const [reason, setReason] = useState('');
+  const [ip, setIp] = useState('');
+  const [applied, setApplied] = useState({ userId: '', since: '', ip: '' });
   const [cursors, setCursors] = useState<string[]>([]);
   const from = applied.since ? Date.parse(applied.since) : undefined;
   const list = useApi<Page<Alert>>(
-    `/v1/alerts${query({ status, userId: applied.userId, from, limit: 200, cursor: cursors[cursors.length - 1] })}`,
+    `/v1/alerts${query({
+      status,
+      severity,
+      reason,
+      ip: applied.ip,
+      userId: applied.userId,
+      from,
+      limit: 200,
+      cursor: cursors[cursors.length - 1],
+    })}`,
   );
   const incidents = useMemo(() => groupIncidents(list.data?.items ?? []), [list.data]);
 
@@ -39,7 +51,7 @@ export function AlertsPage({ canAdmin }: { canAdmin: boolean }): ReactNode {
           onSubmit={(e) => {
             e.preventDefault();
             setCursors([]);
-            setApplied({ userId: userId.trim(), since });
+            setApplied({ userId: userId.trim(), since, ip: ip.trim() });
           }}
         >
           <select
@@ -55,11 +67,46 @@ export function AlertsPage({ canAdmin }: { canAdmin: boolean }): ReactNode {
             <option value="resolved">resolved</option>
             <option value="">any status</option>
           </select>
+          <select
+            aria-label="level"
+            value={severity}
+            onChange={(e) => {
+              setCursors([]);
+              setSeverity(e.target.value);
+            }}
+          >
+            <option value="">any level</option>
+            <option value="critical">critical</option>
+            <option value="high">high</option>
+            <option value="medium">medium</option>
+            <option value="low">low</option>
+          </select>
+          <select
+            aria-label="reason"
+            value={reason}
+            onChange={(e) => {
+              setCursors([]);
+              setReason(e.target.value);
+            }}
+          >
+            <option value="">any reason</option>
+            {ALERT_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
           <input
             aria-label="user"
             placeholder="user id"
             value={userId}
             onChange={(e) => setUserId(e.target.value)}
+          />
+          <input
+            aria-label="ip"
+            placeholder="IP address"
+            value={ip}
+            onChange={(e) => setIp(e.target.value)}
           />
           <input
             aria-label="since"
@@ -95,6 +142,26 @@ export function AlertsPage({ canAdmin }: { canAdmin: boolean }): ReactNode {
     </section>
   );
 }
+
+/** The reason codes an alert's evidence can name (docs/detectors.md). */
+const ALERT_REASONS = [
+  'ACCOUNT_LOCKED',
+  'BRUTE_FORCE',
+  'PASSWORD_SPRAY',
+  'CREDENTIAL_STUFFING',
+  'IMPOSSIBLE_TRAVEL',
+  'NEW_DEVICE',
+  'NEW_COUNTRY',
+  'NEW_NETWORK',
+  'UNFAMILIAR_LOCATION',
+  'UNUSUAL_HOUR',
+  'ANONYMIZING_NETWORK',
+  'HOSTING_NETWORK',
+  'AUTOMATED_CLIENT',
+  'LOW_BEHAVIORAL_SCORE',
+  'REPORTED_FAILED_ATTEMPTS',
+  'ML_ANOMALY',
+] as const;
 
 function groupIncidents(alerts: Alert[]): Incident[] {
   const byKey = new Map<string, Incident>();
