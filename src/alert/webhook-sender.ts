@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { AuditRepository } from '../store/audit-repository.js';
 import type { Database } from '../store/database.js';
-import { checkPageLimit, decodeCursor, encodeCursor, type Page } from '../store/page-cursor.js';
+import { checkPageLimit, decodeCursor, type Page, pageOf } from '../store/page-cursor.js';
 import { alertDb } from './alert-tables.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature.js';
 
@@ -119,7 +119,7 @@ export class WebhookSender {
       .orderBy('id', 'desc')
       .limit(limit + 1)
       .execute();
-    const items = rows.slice(0, limit).map((r) => {
+    const toDelivery = (r: (typeof rows)[number]): WebhookDelivery => {
       const d: WebhookDelivery = {
         id: r.id,
         alertId: r.alert_id,
@@ -133,11 +133,8 @@ export class WebhookSender {
       if (r.last_status !== null) d.lastStatus = r.last_status;
       if (r.last_error !== null) d.lastError = r.last_error;
       return d;
-    });
-    const last = rows.length > limit ? items[limit - 1] : undefined;
-    return last === undefined
-      ? { items }
-      : { items, nextCursor: encodeCursor({ t: last.createdAt, id: last.id }) };
+    };
+    return pageOf(rows, limit, toDelivery, (r) => ({ t: Number(r.created_at), id: r.id }));
   }
 
   /** Resolves once nothing is in flight or scheduled (every delivery delivered or dead). */

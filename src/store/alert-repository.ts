@@ -4,7 +4,7 @@ import type { RiskLevel } from '../event/assessment.js';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
 import { inTransaction } from './in-transaction.js';
-import { checkPageLimit, decodeCursor, encodeCursor, type Page } from './page-cursor.js';
+import { checkPageLimit, decodeCursor, type Page, pageOf } from './page-cursor.js';
 
 /** Where an alert is in its life: raised, seen by someone, closed. */
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
@@ -126,11 +126,7 @@ export class AlertRepository {
       .orderBy('id', 'desc')
       .limit(limit + 1)
       .execute();
-    const items = rows.slice(0, limit).map(toAlert);
-    const last = rows.length > limit ? items[limit - 1] : undefined;
-    return last === undefined
-      ? { items }
-      : { items, nextCursor: encodeCursor({ t: last.createdAt, id: last.id }) };
+    return pageOf(rows, limit, toAlert, (r) => ({ t: Number(r.created_at), id: r.id }));
   }
 }
 

@@ -5,7 +5,7 @@ import { chunked } from './chunked.js';
 import type { Database } from './database.js';
 import type { EventKey } from './event-key.js';
 import { inTransaction } from './in-transaction.js';
-import { checkPageLimit, decodeCursor, encodeCursor, type Page } from './page-cursor.js';
+import { checkPageLimit, decodeCursor, type Page, pageOf } from './page-cursor.js';
 
 /**
  * What {@link AssessmentRepository.list} returns. Newest first by the event's time; `from` is
@@ -128,11 +128,12 @@ export class AssessmentRepository {
       .orderBy('event_id', 'desc')
       .limit(limit + 1)
       .execute();
-    const items = rows.slice(0, limit).map((r) => JSON.parse(r.body) as Assessment);
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return last === undefined
-      ? { items }
-      : { items, nextCursor: encodeCursor({ t: Number(last.ts), id: last.event_id }) };
+    return pageOf(
+      rows,
+      limit,
+      (r) => JSON.parse(r.body) as Assessment,
+      (r) => ({ t: Number(r.ts), id: r.event_id }),
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
 import { inTransaction } from './in-transaction.js';
-import { checkPageLimit, decodeCursor, encodeCursor, InvalidCursorError, type Page } from './page-cursor.js';
+import { checkPageLimit, decodeCursor, InvalidCursorError, type Page, pageOf } from './page-cursor.js';
 
 /**
  * One thing a person or a key did: who (`actor`, e.g. `key:ak_…` or `cli`), what (`action`,
@@ -84,7 +84,7 @@ export class AuditRepository {
       .orderBy('id', 'desc')
       .limit(limit + 1)
       .execute();
-    const items: StoredAuditEntry[] = rows.slice(0, limit).map((r) => {
+    const toEntry = (r: (typeof rows)[number]): StoredAuditEntry => {
       const entry: StoredAuditEntry = {
         id: Number(r.id),
         at: Number(r.at),
@@ -95,10 +95,7 @@ export class AuditRepository {
       if (r.target !== null) entry.target = r.target;
       if (r.source_ip !== null) entry.sourceIp = r.source_ip;
       return entry;
-    });
-    const last = rows.length > limit ? items[limit - 1] : undefined;
-    return last === undefined
-      ? { items }
-      : { items, nextCursor: encodeCursor({ t: last.at, id: String(last.id) }) };
+    };
+    return pageOf(rows, limit, toEntry, (r) => ({ t: Number(r.at), id: String(r.id) }));
   }
 }

@@ -24,6 +24,21 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/**
+ * The page from a newest-first query that asked for `limit + 1` rows: the extra row only says
+ * there is more, and the last row kept gives the cursor.
+ */
+export function pageOf<Row, Item>(
+  rows: readonly Row[],
+  limit: number,
+  toItem: (row: Row) => Item,
+  keyOf: (row: Row) => PageKey,
+): Page<Item> {
+  const items = rows.slice(0, limit).map(toItem);
+  const last = rows.length > limit ? rows[limit - 1] : undefined;
+  return last === undefined ? { items } : { items, nextCursor: encodeCursor(keyOf(last)) };
+}
+
 export function encodeCursor(key: PageKey): string {
   return Buffer.from(JSON.stringify([key.t, key.id])).toString('base64url');
 }
