@@ -134,7 +134,15 @@ export async function openService(
   await backlog.start();
 
   const worker = service.worker
-    ? new QueueWorker({ queue, scorer, log, batchSize: service.workerBatch, leaseMs: service.leaseMs, now })
+    ? new QueueWorker({
+        queue,
+        scorer,
+        log,
+        batchSize: service.workerBatch,
+        leaseMs: service.leaseMs,
+        now,
+        onBatch: (seconds) => metrics.batchLatency.observe(seconds),
+      })
     : undefined;
   let ready = false;
   const deps: AppDeps = {

@@ -10,6 +10,8 @@ export interface QueueWorkerOptions {
   leaseMs: number;
   /** How long to sleep when the queue is empty (a `wake()` cuts it short). */
   idleMs?: number;
+  /** Called after each batch is committed, with how long scoring and committing it took. */
+  onBatch?: (seconds: number, events: number) => void;
   now?: () => number;
 }
 
@@ -55,6 +57,7 @@ export class QueueWorker {
     const { queue, scorer, log, batchSize, leaseMs } = this.options;
     const batch = await queue.take(batchSize, leaseMs, this.now());
     if (batch.length === 0) return 0;
+    const started = performance.now();
     let outcome: Awaited<ReturnType<Scorer['scoreBatch']>>;
     try {
       outcome = await scorer.scoreBatch(batch);
@@ -63,6 +66,7 @@ export class QueueWorker {
       await queue.release(batch.map((q) => q.event.eventId)).catch(() => undefined);
       throw err;
     }
+    this.options.onBatch?.((performance.now() - started) / 1000, batch.length);
     await queue.ack([...outcome.assessed.map((a) => a.eventId), ...outcome.skipped]);
     for (const p of outcome.poison) {
       log.warn({ eventId: p.eventId, error: p.error }, 'poison event recorded as failed');

@@ -107,15 +107,6 @@ export class Scorer {
     return { assessment: stored, duplicate: true };
   }
 
-  /** Forgets a user's cached state (after an unlock or feedback changed the stored one). */
-  async forget(userId: string): Promise<void> {
-    await this.exclusive(async () => {
-      this.loaded.delete(userId);
-      this.state.profiles.delete(userId);
-      this.state.locks.delete(userId);
-    });
-  }
-
   /**
    * Runs `change` on a user's state inside the critical section and commits what it changed:
    * for admin actions (unlock, feedback) that must not race with scoring.

@@ -51,6 +51,9 @@ describe('loginguard start --demo (what npm start runs)', () => {
       if (travel.items.length === 0) await new Promise((r) => setTimeout(r, 200));
     }
     expect(travel.items.length).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${base}/metrics`, { headers })).text();
+    const batches = Number(/^loginguard_worker_batch_duration_seconds_count (\d+)$/m.exec(metrics)?.[1]);
+    expect(batches).toBeGreaterThan(0); // the in-process worker times every batch it commits
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
