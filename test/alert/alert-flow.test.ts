@@ -235,3 +235,47 @@ describe('without SMTP: mail as .eml files; webhooks; expired links', () => {
     }
   });
 });
+
+describe('"Yes, it was me"', () => {
+  it('teaches the baseline the confirmed login and audits that it did', async () => {
+    const t = await testService({
+      alerts: { rules: [{ actions: ['challenge', 'deny'], channels: ['user'] }] } as AlertConfig,
+    });
+    try {
+      const user = 'ivy@example.com';
+      for (let i = 0; i < 15; i++) {
+        await t.app.inject({
+          method: 'POST',
+          url: '/v1/assess',
+          headers: auth(t.keys.ingest),
+          payload: eventBody({ userId: user }),
+        });
+      }
+      const odd = eventBody({ userId: user, ip: '1.0.16.1', deviceId: 'new-pc' });
+      const a = (
+        await t.app.inject({ method: 'POST', url: '/v1/assess', headers: auth(t.keys.ingest), payload: odd })
+      ).json();
+      expect(a.action).not.toBe('allow');
+      await t.service.alerts.idle();
+      const dir = join(t.dataDir, 'mail');
+      const mails = await Promise.all(readdirSync(dir).map((f) => simpleParser(readFileSync(join(dir, f)))));
+      const text = String(mails.find((m) => String(m.text).includes('Yes, it was me'))?.text);
+      const link = new URL(/Yes, it was me: (\S+)/.exec(text)?.[1] ?? '');
+      const res = await t.app.inject({ method: 'POST', url: `${link.pathname}${link.search}` });
+      expect(res.statusCode).toBe(200);
+      const baseline = (await t.app.inject({ url: `/v1/users/${user}`, headers: auth(t.keys.read) })).json()
+        .baseline;
+      expect(baseline.devices.map((d: { key: string }) => d.key)).toContain('id:new-pc');
+      const audit = await t.app.inject({
+        url: '/v1/audit?action=feedback.legitimate',
+        headers: auth(t.keys.admin),
+      });
+      expect(audit.json().items[0]).toMatchObject({
+        target: user,
+        detail: { eventId: odd.eventId, learned: true },
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});

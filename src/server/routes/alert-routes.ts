@@ -8,7 +8,7 @@ import { summarizeLogin } from '../../alert/login-summary.js';
 import { unlearnLogin } from '../../profile/unlearn-login.js';
 import { ALERT_STATUSES, AlertRepository, type AlertStatus } from '../../store/alert-repository.js';
 import { AssessmentRepository } from '../../store/assessment-repository.js';
-import { AuditRepository } from '../../store/audit-repository.js';
+import { type AuditEntry, AuditRepository } from '../../store/audit-repository.js';
 import { EventRepository } from '../../store/event-repository.js';
 import { ApiError } from '../api-errors.js';
 import type { AppDeps } from '../app-deps.js';
@@ -136,35 +136,30 @@ export async function alertRoutes(app: FastifyInstance, deps: AppDeps, engine: A
     );
   });
 
+  /** An audit entry for what a mail link did, by the link's mail. */
+  function linkEntry(
+    claims: LinkClaims,
+    ip: string,
+    t: number,
+    action: string,
+    detail: Record<string, unknown>,
+  ): AuditEntry {
+    return { at: t, actor: `link:${claims.mailId}`, action, target: claims.userId, sourceIp: ip, detail };
+  }
+
   /** "Yes, it was me": feedback `legitimate` (the baseline learns the login if it succeeded). */
   async function confirm(claims: LinkClaims, ip: string, t: number): Promise<void> {
     const event = await events.get(claims.eventId, claims.ts);
-    let learned = false;
+    // Known before the change runs: the audit entries are built before it.
+    const learned = event?.success === true;
     await deps.scorer.updateUser(
       claims.userId,
       (state) => {
-        if (event?.success) {
-          deps.pipeline.learn(event, state);
-          learned = true;
-        }
+        if (event && learned) deps.pipeline.learn(event, state);
       },
       [
-        {
-          at: t,
-          actor: `link:${claims.mailId}`,
-          action: 'alert.link.confirm',
-          target: claims.userId,
-          sourceIp: ip,
-          detail: { eventId: claims.eventId },
-        },
-        {
-          at: t,
-          actor: `link:${claims.mailId}`,
-          action: 'feedback.legitimate',
-          target: claims.userId,
-          sourceIp: ip,
-          detail: { eventId: claims.eventId, learned },
-        },
+        linkEntry(claims, ip, t, 'alert.link.confirm', { eventId: claims.eventId }),
+        linkEntry(claims, ip, t, 'feedback.legitimate', { eventId: claims.eventId, learned }),
       ],
     );
   }
@@ -189,30 +184,12 @@ export async function alertRoutes(app: FastifyInstance, deps: AppDeps, engine: A
         if (profile && event) forgotten = unlearnLogin(profile, event.timestampMs);
       },
       [
-        {
-          at: t,
-          actor: `link:${claims.mailId}`,
-          action: 'alert.link.secure',
-          target: claims.userId,
-          sourceIp: ip,
-          detail: { eventId: claims.eventId },
-        },
-        {
-          at: t,
-          actor: `link:${claims.mailId}`,
-          action: 'account.lock',
-          target: claims.userId,
-          sourceIp: ip,
-          detail: { until: new Date(until).toISOString(), reason: 'user_report' },
-        },
-        {
-          at: t,
-          actor: `link:${claims.mailId}`,
-          action: 'feedback.attack',
-          target: claims.userId,
-          sourceIp: ip,
-          detail: { eventId: claims.eventId },
-        },
+        linkEntry(claims, ip, t, 'alert.link.secure', { eventId: claims.eventId }),
+        linkEntry(claims, ip, t, 'account.lock', {
+          until: new Date(until).toISOString(),
+          reason: 'user_report',
+        }),
+        linkEntry(claims, ip, t, 'feedback.attack', { eventId: claims.eventId }),
       ],
     );
     if (forgotten.length > 0) deps.log.info({ userId: claims.userId, forgotten }, 'reported login unlearned');
