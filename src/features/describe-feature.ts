@@ -1,10 +1,10 @@
 import type { DetectionContext } from '../detect/detection-context.js';
 import { countryName, formatDuration, formatInt, networkLabel, pct } from '../detect/format.js';
+import { hoursFromHabit, usualHoursText } from '../profile/hour-habit.js';
 import { hourOfWeek, utcOffsetMs } from '../profile/local-time.js';
 import { describeDevice } from '../profile/login-observation.js';
 import type { FeatureName } from './feature-names.js';
 import { heaviestPlace } from './habit-share.js';
-import { hoursFromHabit, usualHoursText } from './hour-habit.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;

@@ -1,5 +1,6 @@
 import type { DetectionContext } from '../detect/detection-context.js';
 import { greatCircleKm } from '../detect/great-circle.js';
+import { dayOfWeekShare, hoursFromHabit, smoothedHourShare } from '../profile/hour-habit.js';
 import { hourOfWeek } from '../profile/local-time.js';
 import {
   COUNT_CAP,
@@ -10,7 +11,6 @@ import {
   SESSION_Z_MAX,
 } from './feature-names.js';
 import { habitShare, heaviestPlace } from './habit-share.js';
-import { dayOfWeekShare, hoursFromHabit, smoothedHourShare } from './hour-habit.js';
 
 const MIN_MS = 60_000;
 const HOUR_MS = 3_600_000;

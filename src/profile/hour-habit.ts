@@ -1,8 +1,7 @@
 /**
  * Reading a user's hour-of-week histogram (`UserProfile.hours`, Monday 00:00 = bucket 0, total
- * `hoursSum`) as a habit of hours of the day, the way the UNUSUAL_HOUR rule does (±1 h smoothing;
- * "usual" = an hour holding ≥ 2% of the logins). The rule keeps its own copy for now; it can
- * import these instead.
+ * `hoursSum`) as a habit of hours of the day (±1 h smoothing; "usual" = an hour holding ≥ 2% of
+ * the logins): what the UNUSUAL_HOUR rule, the features and their explanations all read.
  *
  * These run on every event, so they allocate nothing and read only the hours they need: a login
  * at a usual hour costs 3 hours × 7 days of the histogram, not all 168 buckets (at thousands of
@@ -15,9 +14,7 @@ export const ACTIVE_HOUR_SHARE = 0.02;
 /** The weight at `hour` of the day (0..23), summed over the seven days of the week. */
 export function hourOfDayWeight(hours: ArrayLike<number>, hour: number): number {
   let sum = 0;
-  // Indices stay below length. No `?? 0`: `emptyProfile` builds the histogram with
-  // `new Array(168).fill(0)`, a holey double array, on which V8 boxes every `x[i] ?? 0` read into
-  // a new heap number.
+  // Indices stay below length, so no `?? 0` (which would cost a check per read).
   for (let i = hour; i < hours.length; i += 24) sum += hours[i] as number;
   return sum;
 }
