@@ -94,7 +94,7 @@ export function startCommand(): Command {
         (await new AssessmentRepository(service.db).list({ limit: 1 })).items.length === 0
       ) {
         const n = await loadDemoData(service.queue, log, Date.now());
-        service.worker?.wake();
+        service.scoring.wake();
         lines.push(
           `Demo: ${n} generated login events (300 users, 21 days, labelled attacks) are being scored now${trainedDemoModels ? ' by the rules and the anomaly models (trained on another generated population, in <data dir>/models)' : ''}.`,
         );

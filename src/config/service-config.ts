@@ -46,6 +46,20 @@ export const ServiceConfigSchema = Type.Object({
   maxQueueDepth: Type.Integer({ minimum: 1, default: 500_000 }),
   /** Run the worker in the server process (the embedded default). */
   worker: Type.Boolean({ default: true }),
+  /**
+   * Score on a worker thread with its own database connection (default), so HTTP and enqueue keep
+   * the main thread; false: everything on the main thread (simpler to debug, half the throughput).
+   */
+  scoringThread: Type.Boolean({ default: true }),
+  /**
+   * Write users' baselines every this many ms instead of with every batch (0: with every batch).
+   * A crash loses what baselines learned since the last write; assessments, locks and the audit
+   * log are never delayed. Saves most of the store's work when users log in more than once per
+   * interval.
+   */
+  profileFlushMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 5000 }),
+  /** Users whose baseline and lock the worker keeps in memory (least recently used dropped beyond). */
+  profileCacheUsers: Type.Integer({ minimum: 100, default: 200_000 }),
   workerBatch: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
   /** How long a taken batch stays leased before another worker may take it again. */
   leaseMs: Type.Integer({ minimum: 1000, default: 60_000 }),

@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/load-service-config.js';
-import type { Pipeline } from '../pipeline.js';
 import type { Queue } from '../queue/queue.js';
 import type { Database } from '../store/database.js';
-import type { Scorer } from '../worker/scorer.js';
+import type { Scoring } from '../worker/scoring.js';
 import type { AssessmentFeed } from './assessment-feed.js';
 import type { BacklogMonitor } from './backlog-monitor.js';
 import type { ServiceMetrics } from './service-metrics.js';
@@ -14,8 +13,7 @@ export interface AppDeps {
   config: LoadedConfig;
   db: Kysely<Database>;
   queue: Queue;
-  scorer: Scorer;
-  pipeline: Pipeline;
+  scoring: Scoring;
   metrics: ServiceMetrics;
   backlog: BacklogMonitor;
   /** Committed assessments as they are committed (alerts, the dashboard stream). */
@@ -23,7 +21,7 @@ export interface AppDeps {
   log: Logger;
   /** The directory of the anomaly models scoring with (see `openService`); unset = the rules alone. */
   modelsDir?: string;
-  /** Called after events were queued (wakes an idle in-process worker). */
+  /** Called after events were queued (wakes an idle worker). */
   onEnqueued?: () => void;
   /** False while starting or draining: /readyz answers 503. */
   isReady: () => boolean;

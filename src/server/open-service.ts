@@ -15,8 +15,9 @@ import { AuditRepository } from '../store/audit-repository.js';
 import { type Database, openSqliteDatabase } from '../store/database.js';
 import { EventRepository } from '../store/event-repository.js';
 import { migrateToLatest } from '../store/migrations.js';
-import { QueueWorker } from '../worker/queue-worker.js';
-import { Scorer } from '../worker/scorer.js';
+import { LocalScoring } from '../worker/local-scoring.js';
+import type { Scoring, ScoringListeners } from '../worker/scoring.js';
+import { ThreadedScoring } from '../worker/threaded-scoring.js';
 import type { AppDeps } from './app-deps.js';
 import { AssessmentFeed } from './assessment-feed.js';
 import { BacklogMonitor } from './backlog-monitor.js';
@@ -32,8 +33,8 @@ export interface Service {
   app: FastifyInstance;
   db: Kysely<Database>;
   queue: SqliteQueue;
-  scorer: Scorer;
-  worker: QueueWorker | undefined;
+  /** Scoring: the queue worker (when `service.worker`), the synchronous path, admin changes. */
+  scoring: Scoring;
   feed: AssessmentFeed;
   /** Alerting (mail, webhooks, incidents), subscribed to `feed`. */
   alerts: AlertEngine;
@@ -46,7 +47,8 @@ export interface Service {
 
 /**
  * Builds the embedded deployment (DESIGN §1): SQLite file in the data directory (WAL), the queue
- * in the same file, the worker in this process. Does not listen: the caller does (`app.listen`).
+ * in the same file, the worker in this process (on its own thread unless `service.scoringThread`
+ * is false). Does not listen: the caller does (`app.listen`).
  */
 export async function openService(
   config: LoadedConfig,
@@ -73,8 +75,9 @@ export async function openService(
     (existsSync(join(service.dataDir, 'models', 'ensemble.json'))
       ? join(service.dataDir, 'models')
       : undefined);
-  const models = modelsDir ? await loadAnomalyModels(modelsDir, scoring) : undefined;
-  if (models) log.info({ modelsDir }, 'scoring with the anomaly models');
+  // On the scoring thread, the thread loads them (and a bad directory fails its start).
+  const models =
+    modelsDir && !service.scoringThread ? await loadAnomalyModels(modelsDir, scoring) : undefined;
   let file = options.databaseFile;
   if (!file) {
     mkdirSync(service.dataDir, { recursive: true });
@@ -99,10 +102,7 @@ export async function openService(
     if (!service.adminKey) createdAdminKey = created.key;
   }
 
-  // A second connection for the scorer's reads: in WAL mode a reader never waits for the writer,
-  // so a synchronous assessment does not queue behind another request's commit to read a baseline.
-  const reader = openSqliteDatabase(file, { backgroundCheckpoint: false });
-  const queue = new SqliteQueue(db, { maxAttempts: service.maxAttempts, reader });
+  const queue = new SqliteQueue(db, { maxAttempts: service.maxAttempts });
   if (service.worker) {
     const recovered = await queue.recoverLeases();
     if (recovered > 0)
@@ -112,53 +112,83 @@ export async function openService(
   const feed = new AssessmentFeed((err) => log.error({ err }, 'an assessment listener failed'));
   const alerts = await AlertEngine.open({ service, db, log, now });
   feed.subscribe(alerts.onAssessments);
-  const pipeline = createPipeline({
-    enricher: createEnricher(),
-    config: scoring,
-    ...(models ? { models } : {}),
-  });
-  const scorer = new Scorer({
-    db,
-    readDb: reader,
-    queue,
-    pipeline,
-    scoring,
-    leaseMs: service.leaseMs,
-    now,
+  const listeners: ScoringListeners = {
     onCommitted: (assessments) => {
       metrics.recordAssessments(assessments);
       feed.publish(assessments);
     },
-  });
-  const backlog = new BacklogMonitor(queue, metrics, 250, now);
-  await backlog.start();
-
-  const worker = service.worker
-    ? new QueueWorker({
-        queue,
-        scorer,
+    onBatch: (seconds) => metrics.batchLatency.observe(seconds),
+  };
+  // A second connection for scoring's reads (in-process mode): in WAL mode a reader never waits
+  // for the writer, so a synchronous assessment does not queue behind a commit to read a baseline.
+  let reader: Kysely<Database> | undefined;
+  let scoringPart: Scoring;
+  try {
+    if (service.scoringThread) {
+      scoringPart = await ThreadedScoring.open(
+        {
+          file,
+          synchronous: service.sqliteSynchronous,
+          scoring,
+          modelsDir,
+          logLevel: service.logLevel,
+          batchSize: service.workerBatch,
+          leaseMs: service.leaseMs,
+          maxAttempts: service.maxAttempts,
+          runWorker: service.worker,
+          profileFlushMs: service.profileFlushMs,
+          maxCachedUsers: service.profileCacheUsers,
+        },
+        listeners,
+        log,
+      );
+    } else {
+      reader = openSqliteDatabase(file, { backgroundCheckpoint: false });
+      scoringPart = new LocalScoring({
+        db,
+        readDb: reader,
+        queue: new SqliteQueue(db, { maxAttempts: service.maxAttempts, reader }),
+        pipeline: createPipeline({
+          enricher: createEnricher(),
+          config: scoring,
+          ...(models ? { models } : {}),
+        }),
+        scoring,
         log,
         batchSize: service.workerBatch,
         leaseMs: service.leaseMs,
+        runWorker: service.worker,
+        profileFlushMs: service.profileFlushMs,
+        maxCachedUsers: service.profileCacheUsers,
+        ...listeners,
         now,
-        onBatch: (seconds) => metrics.batchLatency.observe(seconds),
-      })
-    : undefined;
+      });
+    }
+  } catch (err) {
+    await alerts.close();
+    await db.destroy();
+    throw err;
+  }
+  const scoringService = scoringPart;
+  if (modelsDir) log.info({ modelsDir }, 'scoring with the anomaly models');
+  const backlog = new BacklogMonitor(queue, metrics, 250, now);
+  await backlog.start();
+
   let ready = false;
   const deps: AppDeps = {
     config,
     db,
     queue,
-    scorer,
-    pipeline,
+    scoring: scoringService,
     metrics,
     backlog,
     feed,
     log,
     now,
-    isReady: () => ready,
-    ...(models && modelsDir ? { modelsDir } : {}),
-    ...(worker ? { onEnqueued: () => worker.wake() } : {}),
+    // A scoring thread that died (an uncaught error) takes the service out of rotation.
+    isReady: () => ready && (!(scoringService instanceof ThreadedScoring) || scoringService.alive),
+    ...(modelsDir ? { modelsDir } : {}),
+    ...(service.worker ? { onEnqueued: () => scoringService.wake() } : {}),
   };
   const app = await buildApp(deps);
   // Registered here rather than in buildApp: the routes need the engine, which outlives the app
@@ -175,7 +205,6 @@ export async function openService(
         }, RETENTION_EVERY_MS).unref()
       : undefined;
 
-  worker?.start();
   ready = true;
 
   let closing: Promise<void> | undefined;
@@ -183,8 +212,7 @@ export async function openService(
     app,
     db,
     queue,
-    scorer,
-    worker,
+    scoring: scoringService,
     feed,
     alerts,
     log,
@@ -194,11 +222,10 @@ export async function openService(
         ready = false;
         if (retention) clearInterval(retention);
         await app.close();
-        await worker?.stop();
-        await scorer.flushed();
+        await scoringService.close();
         await alerts.close();
         backlog.stop();
-        await reader.destroy();
+        await reader?.destroy();
         await db.destroy();
         models?.autoencoder.dispose();
       })();

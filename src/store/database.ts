@@ -166,6 +166,11 @@ export interface SqliteOptions {
    */
   backgroundCheckpoint?: boolean;
   /**
+   * Another connection to the file runs the background checkpointer (the scoring thread's own
+   * connection, say): this one keeps SQLite's automatic checkpoint only as a far fallback.
+   */
+  checkpointedElsewhere?: boolean;
+  /**
    * How often the background checkpointer runs. Default 250 ms: at 20,000 events/s the WAL
    * grows by ~25 MB in that time, well below the fallback threshold at which the writing
    * connection would checkpoint by itself.
@@ -206,7 +211,9 @@ export function openSqliteDatabase(file: string, options: SqliteOptions = {}): K
   }
   const inMemory = file === ':memory:' || file === '';
   let checkpointer: WalCheckpointer | undefined;
-  if (!inMemory && options.backgroundCheckpoint !== false) {
+  if (!inMemory && options.checkpointedElsewhere) {
+    sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  } else if (!inMemory && options.backgroundCheckpoint !== false) {
     sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     checkpointer = startWalCheckpointer(file, {
       busyTimeoutMs,

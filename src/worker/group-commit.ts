@@ -60,6 +60,10 @@ export class GroupCommit {
   }
 
   private async drain(): Promise<void> {
+    // Let the requests that have already arrived be scored first, so they share this transaction:
+    // better-sqlite3 commits synchronously (the fsync blocks the thread), so nothing arrives while
+    // a commit runs, and without this yield every synchronous assessment would pay its own fsync.
+    await new Promise((resolve) => setImmediate(resolve));
     while (this.pending) {
       const batch = this.pending;
       this.pending = undefined;

@@ -13,6 +13,7 @@ import type { Database } from '../store/database.js';
 import { LockoutRepository } from '../store/lockout-repository.js';
 import { ProfileRepository } from '../store/profile-repository.js';
 import { emptyWriteSet, GroupCommit, type WriteSet } from './group-commit.js';
+import { applyUserChanges, type UserChange, type UserChangeResult } from './user-change.js';
 
 /** What one batch from the queue came to. */
 export interface BatchOutcome {
@@ -34,6 +35,13 @@ export interface ScorerOptions {
   pipeline: Pipeline;
   scoring: Readonly<ScoringConfig>;
   leaseMs: number;
+  /**
+   * Write changed baselines every this many ms rather than with every batch (write-behind);
+   * 0: with every batch. See the class comment for what a crash then loses. Default 0.
+   */
+  profileFlushMs?: number;
+  /** Users whose state stays cached; beyond it the least recently used are dropped. Default 200,000. */
+  maxCachedUsers?: number;
   /** Called once a batch's assessments are committed (metrics, live stream, alerts). */
   onCommitted?: (assessments: readonly Assessment[]) => void;
   now?: () => number;
@@ -51,6 +59,13 @@ export interface ScorerOptions {
  * and the events come back from the queue to be scored again from the stored state (exactly-once
  * effects). Counters that span users (per IP, per tenant) are kept in memory only: a restart
  * starts their windows afresh.
+ *
+ * Baselines write-behind (`profileFlushMs` > 0): a user's baseline is encoded and written once per
+ * interval however many of their logins were scored in it, instead of once per batch. Encoding a
+ * baseline (≈1.6 KB of JSON) and rewriting its page cost more than everything else a login writes
+ * (bench/service-load.mjs). A flush is handed to group commit after the assessments it includes,
+ * so a stored baseline never runs ahead of the stored assessments; a crash loses what the
+ * baselines learned since the last flush (the assessments, locks and audit entries are kept).
  */
 export class Scorer {
   private readonly state: MemoryScoringState;
@@ -61,12 +76,23 @@ export class Scorer {
   private readonly commits: GroupCommit;
   private readonly now: () => number;
   private tail: Promise<unknown> = Promise.resolve();
+  /** Users whose baseline changed since it was last written (write-behind). */
+  private readonly dirty = new Set<string>();
+  private readonly flushTimer: NodeJS.Timeout;
+  private readonly writeBehind: boolean;
+  private flushing: Promise<void> | undefined;
+  private readonly maxCachedUsers: number;
 
   constructor(private readonly options: ScorerOptions) {
     this.state = new MemoryScoringState(options.scoring);
     this.now = options.now ?? Date.now;
     this.readDb = options.readDb ?? options.db;
     this.commits = new GroupCommit(options.db, this.now);
+    this.maxCachedUsers = options.maxCachedUsers ?? 200_000;
+    this.writeBehind = (options.profileFlushMs ?? 0) > 0;
+    // Also without write-behind: the flush is what trims the cache.
+    const every = this.writeBehind ? (options.profileFlushMs as number) : DEFAULT_TRIM_MS;
+    this.flushTimer = setInterval(() => void this.flushProfiles().catch(() => {}), every).unref();
   }
 
   /** Scores a batch taken from the queue; the caller acks `assessed` + `skipped` and fails `poison`. */
@@ -108,25 +134,26 @@ export class Scorer {
   }
 
   /**
-   * Runs `change` on a user's state inside the critical section and commits what it changed:
-   * for admin actions (unlock, feedback) that must not race with scoring.
+   * Applies admin changes (unlock, feedback…) to a user's state inside the critical section, so
+   * they never race with scoring, and commits them with their audit entries.
    */
   async updateUser(
     userId: string,
-    change: (state: MemoryScoringState) => void,
+    changes: readonly UserChange[],
     audit: AuditEntry[],
-  ): Promise<void> {
-    const set = await this.exclusive(async () => {
+  ): Promise<UserChangeResult> {
+    const { set, result } = await this.exclusive(async () => {
       await this.load([userId]);
-      change(this.state);
+      const result = applyUserChanges(this.state, this.options.pipeline, userId, changes);
       const set = emptyWriteSet();
       const profile = this.state.getProfile(userId);
       if (profile) set.profiles.set(userId, encodeProfile(profile));
       set.locks.set(userId, this.state.getLock(userId));
       set.audit.push(...audit);
-      return set;
+      return { set, result };
     });
     await this.commits.write(set);
+    return result;
   }
 
   /** The current state of one user, as the scorer sees it. */
@@ -140,9 +167,77 @@ export class Scorer {
     });
   }
 
+  /** Users whose state is cached now. */
+  get cachedUsers(): number {
+    return this.loaded.size;
+  }
+
   /** Resolves once every write handed in so far is committed. */
   flushed(): Promise<void> {
     return this.commits.flushed();
+  }
+
+  /** Writes every changed baseline and waits for all writes: for shutdown. Stops the flush timer. */
+  async close(): Promise<void> {
+    clearInterval(this.flushTimer);
+    await this.flushProfiles();
+    await this.commits.flushed();
+  }
+
+  /**
+   * Writes the baselines changed since the last flush, a slice at a time (encoding is the costly
+   * part, and the synchronous endpoint waits while the critical section is held), then drops the
+   * least recently used users beyond the cache bound.
+   */
+  flushProfiles(): Promise<void> {
+    this.flushing ??= (async () => {
+      try {
+        const users = [...this.dirty];
+        this.dirty.clear();
+        const writes: Promise<void>[] = [];
+        for (let i = 0; i < users.length; i += FLUSH_SLICE) {
+          const slice = users.slice(i, i + FLUSH_SLICE);
+          const set = await this.exclusive(async () => {
+            const set = emptyWriteSet();
+            for (const userId of slice) {
+              const profile = this.state.getProfile(userId);
+              if (profile) set.profiles.set(userId, encodeProfile(profile));
+            }
+            return set;
+          });
+          writes.push(
+            this.commits.write(set).catch((err: unknown) => {
+              // Not stored: written again by the next flush.
+              for (const userId of slice) this.dirty.add(userId);
+              throw err;
+            }),
+          );
+        }
+        await Promise.all(writes);
+        await this.evictBeyondBound();
+      } finally {
+        this.flushing = undefined;
+      }
+    })();
+    return this.flushing;
+  }
+
+  /** Drops the least recently scored users beyond `maxCachedUsers` whose state is all stored. */
+  private async evictBeyondBound(): Promise<void> {
+    if (this.loaded.size <= this.maxCachedUsers) return;
+    await this.exclusive(async () => {
+      // Nothing scored may be in flight: an evicted user is reloaded from what is stored.
+      await this.commits.flushed();
+      let excess = this.loaded.size - this.maxCachedUsers;
+      for (const userId of this.loaded) {
+        if (excess <= 0) break;
+        if (this.dirty.has(userId)) continue;
+        this.loaded.delete(userId);
+        this.state.profiles.delete(userId);
+        this.state.locks.delete(userId);
+        excess--;
+      }
+    });
   }
 
   private async commit(set: WriteSet, assessed: readonly Assessment[]): Promise<void> {
@@ -170,7 +265,12 @@ export class Scorer {
   }
 
   private async load(userIds: readonly string[]): Promise<void> {
-    const missing = [...new Set(userIds)].filter((u) => !this.loaded.has(u));
+    const missing: string[] = [];
+    for (const userId of new Set(userIds)) {
+      // Set order = least recently used first (for eviction): move a hit to the end.
+      if (this.loaded.delete(userId)) this.loaded.add(userId);
+      else missing.push(userId);
+    }
     if (missing.length === 0) return;
     const [profiles, locks] = await Promise.all([
       new ProfileRepository(this.readDb).getMany(missing),
@@ -225,8 +325,11 @@ export class Scorer {
       set.audit.push(decisionEntry(assessment, at));
     }
     for (const [userId, before] of locksBefore) {
-      const profile = this.state.getProfile(userId);
-      if (profile) set.profiles.set(userId, encodeProfile(profile));
+      if (this.writeBehind) this.dirty.add(userId);
+      else {
+        const profile = this.state.getProfile(userId);
+        if (profile) set.profiles.set(userId, encodeProfile(profile));
+      }
       const after = this.state.getLock(userId);
       if (after !== before) {
         set.locks.set(userId, after);
@@ -247,6 +350,12 @@ export class Scorer {
     return { set, outcome };
   }
 }
+
+/** How often the cache is trimmed when baselines are written with every batch. */
+const DEFAULT_TRIM_MS = 5000;
+
+/** Baselines encoded per turn of the critical section while flushing (≈10 ms of encoding). */
+const FLUSH_SLICE = 500;
 
 /** Every decision goes to the audit log, in a few fields; the assessment holds the rest. */
 function decisionEntry(a: Assessment, at: number): AuditEntry {

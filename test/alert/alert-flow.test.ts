@@ -113,7 +113,7 @@ describe('a brute force of 500 attempts, end to end over SMTP and HTTP', () => {
     expect((await user()).locked).toBeNull(); // a mail scanner's GET changed nothing
     // The brute-force locks (an hour at most) are over by the time of the next login.
     const nextAt = ATTACK_AT + 3 * 3600_000;
-    expect((await t.service.scorer.peek(VICTIM)).lock?.until ?? 0).toBeLessThan(nextAt);
+    expect((await t.service.scoring.peek(VICTIM)).lock?.until ?? 0).toBeLessThan(nextAt);
 
     const posted = await fetch(local(secure), {
       method: 'POST',

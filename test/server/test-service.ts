@@ -7,13 +7,12 @@ import type { ServiceConfig } from '../../src/config/service-config.js';
 import { openService, type Service } from '../../src/server/open-service.js';
 import { ApiKeyRepository } from '../../src/store/api-key-repository.js';
 import type { ApiKeyScope } from '../../src/store/api-key-scope.js';
-import { QueueWorker } from '../../src/worker/queue-worker.js';
 
 export const ADMIN_KEY = `lg_${'a'.repeat(43)}`;
 
 /**
- * A service on a fresh temp data directory, with the in-process worker off so a test decides when
- * queued events are scored (`drain()`), and keys for each scope.
+ * A service on a fresh temp data directory, with the worker off so a test decides when queued events
+ * are scored (`drain()`), and keys for each scope.
  */
 export async function testService(over: Partial<ServiceConfig> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'lg-service-'));
@@ -25,19 +24,12 @@ export async function testService(over: Partial<ServiceConfig> = {}) {
   const keys = new ApiKeyRepository(service.db);
   const keyFor = async (scope: ApiKeyScope) =>
     (await keys.create({ name: `test-${scope}`, scopes: [scope] })).key;
-  const worker = new QueueWorker({
-    queue: service.queue,
-    scorer: service.scorer,
-    log: service.log,
-    batchSize: 100,
-    leaseMs: 60_000,
-  });
   return {
     service,
     app: service.app,
     dataDir,
     keys: { admin: ADMIN_KEY, ingest: await keyFor('ingest'), read: await keyFor('read') },
-    drain: () => worker.drain(),
+    drain: () => service.scoring.drain(),
     async close() {
       await service.close();
       rmSync(dataDir, { recursive: true, force: true });

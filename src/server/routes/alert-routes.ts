@@ -5,7 +5,6 @@ import type { AlertEngine } from '../../alert/alert-engine.js';
 import { LANDING_HEADERS, landingPage } from '../../alert/landing-page.js';
 import type { LinkCheck, LinkClaims, LinkRefusal } from '../../alert/link-tokens.js';
 import { summarizeLogin } from '../../alert/login-summary.js';
-import { unlearnLogin } from '../../profile/unlearn-login.js';
 import { ALERT_STATUSES, AlertRepository, type AlertStatus } from '../../store/alert-repository.js';
 import { AssessmentRepository } from '../../store/assessment-repository.js';
 import { type AuditEntry, AuditRepository } from '../../store/audit-repository.js';
@@ -152,16 +151,10 @@ export async function alertRoutes(app: FastifyInstance, deps: AppDeps, engine: A
     const event = await events.get(claims.eventId, claims.ts);
     // Known before the change runs: the audit entries are built before it.
     const learned = event?.success === true;
-    await deps.scorer.updateUser(
-      claims.userId,
-      (state) => {
-        if (event && learned) deps.pipeline.learn(event, state);
-      },
-      [
-        linkEntry(claims, ip, t, 'alert.link.confirm', { eventId: claims.eventId }),
-        linkEntry(claims, ip, t, 'feedback.legitimate', { eventId: claims.eventId, learned }),
-      ],
-    );
+    await deps.scoring.updateUser(claims.userId, event && learned ? [{ kind: 'learn', event }] : [], [
+      linkEntry(claims, ip, t, 'alert.link.confirm', { eventId: claims.eventId }),
+      linkEntry(claims, ip, t, 'feedback.legitimate', { eventId: claims.eventId, learned }),
+    ]);
   }
 
   /** "No, secure my account": lock, feedback `attack` (the baseline forgets the login), tell the team. */
@@ -170,19 +163,12 @@ export async function alertRoutes(app: FastifyInstance, deps: AppDeps, engine: A
     // The scorer compares locks with event times: start from the later of now and the login.
     const from = Math.max(t, claims.ts);
     const until = from + lockHours * HOUR_MS;
-    let forgotten: string[] = [];
-    await deps.scorer.updateUser(
+    const { forgotten } = await deps.scoring.updateUser(
       claims.userId,
-      (state) => {
-        const previous = state.getLock(claims.userId);
-        state.setLock(claims.userId, {
-          until: Math.max(until, previous?.until ?? 0),
-          count: (previous?.count ?? 0) + 1,
-          lastLockAt: from,
-        });
-        const profile = state.getProfile(claims.userId);
-        if (profile && event) forgotten = unlearnLogin(profile, event.timestampMs);
-      },
+      [
+        { kind: 'lock', until, at: from },
+        ...(event ? [{ kind: 'forget' as const, timestampMs: event.timestampMs }] : []),
+      ],
       [
         linkEntry(claims, ip, t, 'alert.link.secure', { eventId: claims.eventId }),
         linkEntry(claims, ip, t, 'account.lock', {

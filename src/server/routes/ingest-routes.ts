@@ -95,7 +95,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: AppDeps): Promise
           errors: result.errors,
         });
       }
-      const { assessment } = await deps.scorer.assessNow(result.event);
+      const { assessment } = await deps.scoring.assessNow(result.event);
       deps.metrics.ingested.inc({ endpoint: 'assess' });
       deps.metrics.assessLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
       return assessment;

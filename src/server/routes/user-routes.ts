@@ -1,7 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { LockState } from '../../decide/lockout.js';
-import { unlearnLogin } from '../../profile/unlearn-login.js';
 import type { UserProfile } from '../../profile/user-profile.js';
 import { AssessmentRepository } from '../../store/assessment-repository.js';
 import { EventRepository } from '../../store/event-repository.js';
@@ -44,7 +43,7 @@ export async function userRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     },
     async (request) => {
       const { userId } = request.params as Static<typeof UserParams>;
-      const { profile, lock } = await deps.scorer.peek(userId);
+      const { profile, lock } = await deps.scoring.peek(userId);
       const recent = await assessments.list({ userId, limit: 20 });
       if (!profile && !lock && recent.items.length === 0) {
         throw new ApiError('LG_ERR_NOT_FOUND', `No login seen for user ${JSON.stringify(userId)}.`);
@@ -72,14 +71,9 @@ export async function userRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     async (request) => {
       const { userId } = request.params as Static<typeof UserParams>;
       const note = (request.body as Static<typeof UnlockBody> | undefined)?.note;
-      let was: LockState | undefined;
-      await deps.scorer.updateUser(
+      const { lockBefore } = await deps.scoring.updateUser(
         userId,
-        (state) => {
-          was = state.getLock(userId);
-          state.setLock(userId, undefined);
-          state.activity.forgetUserFailures(userId);
-        },
+        [{ kind: 'unlock' }],
         [
           {
             at: now(),
@@ -91,7 +85,7 @@ export async function userRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
           },
         ],
       );
-      return { userId, unlocked: true, wasLocked: was !== undefined && was.until > now() };
+      return { userId, unlocked: true, wasLocked: lockBefore !== undefined && lockBefore.until > now() };
     },
   );
 
@@ -111,21 +105,13 @@ export async function userRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       const { verdict, note } = request.body as Static<typeof FeedbackBody>;
       const event = await events.get(eventId);
       if (!event) throw new ApiError('LG_ERR_NOT_FOUND', `No stored event ${JSON.stringify(eventId)}.`);
-      let learned = false;
-      let forgotten: string[] = [];
-      await deps.scorer.updateUser(
+      const { learned, forgotten } = await deps.scoring.updateUser(
         event.userId,
-        (state) => {
-          if (verdict === 'legitimate') {
-            if (event.success) {
-              deps.pipeline.learn(event, state);
-              learned = true;
-            }
-          } else {
-            const profile = state.getProfile(event.userId);
-            if (profile) forgotten = unlearnLogin(profile, event.timestampMs);
-          }
-        },
+        [
+          verdict === 'legitimate'
+            ? { kind: 'learn', event }
+            : { kind: 'forget', timestampMs: event.timestampMs },
+        ],
         [
           {
             at: now(),

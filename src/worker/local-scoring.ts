@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { ScoringConfig } from '../config/scoring-config.js';
+import type { Pipeline } from '../pipeline.js';
+import type { Queue } from '../queue/queue.js';
+import type { Database } from '../store/database.js';
+import { QueueWorker } from './queue-worker.js';
+import { Scorer } from './scorer.js';
+import type { Scoring, ScoringListeners } from './scoring.js';
+
+export interface LocalScoringOptions extends ScoringListeners {
+  db: Kysely<Database>;
+  /** A second connection for scoring's reads (see `ScorerOptions.readDb`). */
+  readDb?: Kysely<Database>;
+  queue: Queue;
+  pipeline: Pipeline;
+  scoring: Readonly<ScoringConfig>;
+  log: Logger;
+  batchSize: number;
+  leaseMs: number;
+  /** See `ScorerOptions.profileFlushMs` and `maxCachedUsers`. */
+  profileFlushMs?: number;
+  maxCachedUsers?: number;
+  /** Take from the queue continuously (the embedded worker); false: only on `drain()`. */
+  runWorker: boolean;
+  now?: () => number;
+}
+
+/** {@link Scoring} on the calling thread: a `Scorer` and the queue worker that feeds it. */
+export class LocalScoring implements Scoring {
+  readonly scorer: Scorer;
+  private readonly worker: QueueWorker;
+
+  constructor(options: LocalScoringOptions) {
+    const { onCommitted, onBatch, now } = options;
+    this.scorer = new Scorer({
+      db: options.db,
+      ...(options.readDb ? { readDb: options.readDb } : {}),
+      queue: options.queue,
+      pipeline: options.pipeline,
+      scoring: options.scoring,
+      leaseMs: options.leaseMs,
+      ...(options.profileFlushMs !== undefined ? { profileFlushMs: options.profileFlushMs } : {}),
+      ...(options.maxCachedUsers !== undefined ? { maxCachedUsers: options.maxCachedUsers } : {}),
+      ...(onCommitted ? { onCommitted } : {}),
+      ...(now ? { now } : {}),
+    });
+    this.worker = new QueueWorker({
+      queue: options.queue,
+      scorer: this.scorer,
+      log: options.log,
+      batchSize: options.batchSize,
+      leaseMs: options.leaseMs,
+      ...(onBatch ? { onBatch } : {}),
+      ...(now ? { now } : {}),
+    });
+    if (options.runWorker) this.worker.start();
+  }
+
+  assessNow: Scoring['assessNow'] = (event) => this.scorer.assessNow(event);
+  updateUser: Scoring['updateUser'] = (userId, changes, audit) =>
+    this.scorer.updateUser(userId, changes, audit);
+  peek: Scoring['peek'] = (userId) => this.scorer.peek(userId);
+  drain: Scoring['drain'] = () => this.worker.drain();
+  wake: Scoring['wake'] = () => this.worker.wake();
+
+  async close(): Promise<void> {
+    await this.worker.stop();
+    await this.scorer.close();
+  }
+}

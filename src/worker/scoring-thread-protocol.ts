@@ -1,0 +1,39 @@
+import type { ScoringConfig } from '../config/scoring-config.js';
+import type { Assessment } from '../event/assessment.js';
+import type { LoginEvent } from '../event/login-event.js';
+import type { AuditEntry } from '../store/audit-repository.js';
+import type { UserChange } from './user-change.js';
+
+/** What the scoring thread is started with (plain data: it is copied to the thread). */
+export interface ScoringThreadData {
+  file: string;
+  synchronous: 'full' | 'normal';
+  scoring: ScoringConfig;
+  modelsDir: string | undefined;
+  logLevel: string;
+  batchSize: number;
+  leaseMs: number;
+  maxAttempts: number;
+  runWorker: boolean;
+  profileFlushMs: number;
+  maxCachedUsers: number;
+}
+
+/** Main thread → scoring thread. Every op but `wake` gets one `reply` with its id. */
+export type ThreadRequest =
+  | { op: 'assess'; id: number; event: LoginEvent }
+  | { op: 'update'; id: number; userId: string; changes: UserChange[]; audit: AuditEntry[] }
+  | { op: 'peek'; id: number; userId: string }
+  | { op: 'drain'; id: number }
+  | { op: 'close'; id: number }
+  | { op: 'wake' };
+
+/** Scoring thread → main thread. */
+export type ThreadReply =
+  | { type: 'ready' }
+  /** Start-up failed (bad models directory, database): the thread ends. */
+  | { type: 'failed'; error: string }
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: string }
+  | { type: 'committed'; assessments: readonly Assessment[] }
+  | { type: 'batch'; seconds: number; events: number };

@@ -1,0 +1,103 @@
+/**
+ * The scoring thread (see `ThreadedScoring`): its own connections to the database file, its own
+ * pipeline (enricher, models), the queue worker and the synchronous path, served to the main
+ * thread over messages. Started by `ThreadedScoring.open`, never run directly.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { pino } from 'pino';
+import { loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
+import { createEnricher } from '../enrich/create-enricher.js';
+import { createPipeline } from '../pipeline.js';
+import { SqliteQueue } from '../queue/sqlite-queue.js';
+import { openSqliteDatabase } from '../store/database.js';
+import { LocalScoring } from './local-scoring.js';
+import type { Scoring } from './scoring.js';
+import type { ScoringThreadData, ThreadReply, ThreadRequest } from './scoring-thread-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('scoring-thread.js runs as a worker thread (see ThreadedScoring)');
+const data = workerData as ScoringThreadData;
+
+async function main(): Promise<void> {
+  if (!port) return;
+  const log = pino({ level: data.logLevel, base: { service: 'loginguard', thread: 'scoring' } });
+  const models = data.modelsDir ? await loadAnomalyModels(data.modelsDir, data.scoring) : undefined;
+  // The main thread's connection runs the background checkpointer for the file.
+  const db = openSqliteDatabase(data.file, { synchronous: data.synchronous, checkpointedElsewhere: true });
+  const reader = openSqliteDatabase(data.file, { backgroundCheckpoint: false });
+  const queue = new SqliteQueue(db, { maxAttempts: data.maxAttempts, reader });
+  const scoring = new LocalScoring({
+    db,
+    readDb: reader,
+    queue,
+    pipeline: createPipeline({
+      enricher: createEnricher(),
+      config: data.scoring,
+      ...(models ? { models } : {}),
+    }),
+    scoring: data.scoring,
+    log,
+    batchSize: data.batchSize,
+    leaseMs: data.leaseMs,
+    runWorker: data.runWorker,
+    profileFlushMs: data.profileFlushMs,
+    maxCachedUsers: data.maxCachedUsers,
+    onCommitted: (assessments) => port.postMessage({ type: 'committed', assessments } satisfies ThreadReply),
+    onBatch: (seconds, events) => port.postMessage({ type: 'batch', seconds, events } satisfies ThreadReply),
+  });
+
+  const close = async () => {
+    await scoring.close();
+    await queue.close();
+    await reader.destroy();
+    await db.destroy();
+    models?.autoencoder.dispose();
+  };
+  port.on('message', (request: ThreadRequest) => {
+    if (request.op === 'wake') {
+      scoring.wake();
+      return;
+    }
+    run(request, scoring, close).then(
+      (value) => {
+        port.postMessage({ type: 'reply', id: request.id, ok: true, value } satisfies ThreadReply);
+        // Closed: the port is the last thing keeping the thread alive; let it end.
+        if (request.op === 'close') port.unref();
+      },
+      (err: unknown) =>
+        port.postMessage({
+          type: 'reply',
+          id: request.id,
+          ok: false,
+          error: err instanceof Error ? err.message : String(err),
+        } satisfies ThreadReply),
+    );
+  });
+  port.postMessage({ type: 'ready' } satisfies ThreadReply);
+}
+
+function run(
+  request: Exclude<ThreadRequest, { op: 'wake' }>,
+  scoring: Scoring,
+  close: () => Promise<void>,
+): Promise<unknown> {
+  switch (request.op) {
+    case 'assess':
+      return scoring.assessNow(request.event);
+    case 'update':
+      return scoring.updateUser(request.userId, request.changes, request.audit);
+    case 'peek':
+      return scoring.peek(request.userId);
+    case 'drain':
+      return scoring.drain();
+    case 'close':
+      return close();
+  }
+}
+
+main().catch((err: unknown) => {
+  port.postMessage({
+    type: 'failed',
+    error: err instanceof Error ? err.message : String(err),
+  } satisfies ThreadReply);
+});

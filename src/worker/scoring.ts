@@ -1,0 +1,40 @@
+import type { LockState } from '../decide/lockout.js';
+import type { Assessment } from '../event/assessment.js';
+import type { LoginEvent } from '../event/login-event.js';
+import type { UserProfile } from '../profile/user-profile.js';
+import type { AuditEntry } from '../store/audit-repository.js';
+import type { UserChange, UserChangeResult } from './user-change.js';
+
+/** One user's state as the scorer sees it (cached baseline and lock, committed or about to be). */
+export interface UserSnapshot {
+  profile: UserProfile | undefined;
+  lock?: LockState;
+}
+
+/** What the service hears back from scoring: metrics, the live feed, alerts. */
+export interface ScoringListeners {
+  /** A batch of assessments is committed. */
+  onCommitted?: (assessments: readonly Assessment[]) => void;
+  /** The worker finished a batch from the queue: how long it took and how many events. */
+  onBatch?: (seconds: number, events: number) => void;
+}
+
+/**
+ * Scoring as the HTTP side sees it: the queue worker, the synchronous endpoint and admin changes
+ * on one per-user state. `LocalScoring` runs it on the calling thread; `ThreadedScoring` on a
+ * worker thread with its own database connection, so that HTTP, validation and enqueue keep the
+ * main thread (DESIGN §1: the worker may run apart from the API).
+ */
+export interface Scoring {
+  /** The synchronous path: this user's queued events first, then this one; see `Scorer.assessNow`. */
+  assessNow(event: LoginEvent): Promise<{ assessment: Assessment; duplicate: boolean }>;
+  /** Admin changes to one user's state, committed with their audit entries. */
+  updateUser(userId: string, changes: readonly UserChange[], audit: AuditEntry[]): Promise<UserChangeResult>;
+  peek(userId: string): Promise<UserSnapshot>;
+  /** Scores queued events until the queue is empty (tests, tools). */
+  drain(): Promise<void>;
+  /** Ends the worker's idle wait at once: the API calls it after an enqueue. */
+  wake(): void;
+  /** Stops taking from the queue, finishes and commits what is in hand, frees what it holds. */
+  close(): Promise<void>;
+}
