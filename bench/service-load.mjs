@@ -1,8 +1,10 @@
 // Load test of the service over real HTTP, client (autocannon) on the same machine.
-//   node bench/service-load.mjs [--ingest-seconds 60] [--assess-seconds 60] [--assess-rate 1000] [--batch 1000]
+//   node bench/service-load.mjs [--ingest-seconds 60] [--ingest-rate EVENTS_PER_S] [--assess-seconds 60]
+//                               [--assess-rate 1000] [--batch 1000]
 // 1. Batch ingest: POST /v1/events with batches of --batch generated events, as fast as the
-//    server takes them, for --ingest-seconds; samples queue depth, scored count and server RSS
-//    every second, and reports events/s accepted and scored.
+//    server takes them (or at --ingest-rate events/s), for --ingest-seconds; samples queue depth,
+//    scored count and server RSS every second, and reports events/s accepted and scored.
+// Server settings come from the environment (LOGINGUARD_*), e.g. LOGINGUARD_SCORING_THREAD=false.
 // 2. Synchronous assess: POST /v1/assess at a fixed --assess-rate requests/s for
 //    --assess-seconds; reports latency percentiles.
 // Needs `npm run build` first. Prints a summary block for docs/BENCHMARKS.md.
@@ -17,6 +19,7 @@ import { generateDataset } from '../dist/simulate/generate-dataset.js';
 const { values: opts } = parseArgs({
   options: {
     'ingest-seconds': { type: 'string', default: '60' },
+    'ingest-rate': { type: 'string' },
     'assess-seconds': { type: 'string', default: '60' },
     'assess-rate': { type: 'string', default: '1000' },
     batch: { type: 'string', default: '1000' },
@@ -106,9 +109,11 @@ const sampler = setInterval(async () => {
   samples.push({ t: Date.now(), rss: rssMb(), ...m });
 }, 1000);
 let next = 0;
+const ingestRate = opts['ingest-rate'] ? Number(opts['ingest-rate']) : undefined;
 const ingest = await autocannon({
   url: `${base}/v1/events`,
   connections: 4,
+  ...(ingestRate ? { overallRate: ingestRate / batchSize } : {}),
   duration: ingestSeconds,
   requests: [
     {
@@ -130,7 +135,9 @@ clearInterval(sampler);
 const accepted = ingest['2xx'] * batchSize;
 const maxDepth = Math.max(...samples.map((s) => s.depth));
 const rssAfterIngest = rssMb();
-console.log(`\n== batch ingest: ${ingestSeconds} s, ${batchSize} events per request, 4 connections`);
+console.log(
+  `\n== batch ingest: ${ingestSeconds} s, ${batchSize} events per request, 4 connections${ingestRate ? `, at ${ingestRate} events/s` : ', as fast as accepted'}`,
+);
 console.log(
   `requests: ${ingest['2xx']} × 202, ${ingest.non2xx} other, ${ingest.errors} errors; latency p50 ${ingest.latency.p50} ms, p99 ${ingest.latency.p99} ms`,
 );
@@ -140,6 +147,14 @@ console.log(
 console.log(
   `scored: ${drained.scored.toLocaleString('en-US')} events; queue depth max ${maxDepth.toLocaleString('en-US')}, drained ${((drainedAt - ingestEnd) / 1000).toFixed(1)} s after the load stopped → scored ${Math.round(drained.scored / ((drainedAt - ingestEnd) / 1000 + ingestSeconds)).toLocaleString('en-US')} events/s overall`,
 );
+const during = samples.filter((x) => x.t <= ingestEnd);
+if (during.length >= 2) {
+  const first = during[0];
+  const last = during[during.length - 1];
+  console.log(
+    `scored while the load ran: ${Math.round((last.scored - first.scored) / ((last.t - first.t) / 1000)).toLocaleString('en-US')} events/s`,
+  );
+}
 console.log(`queue depth by second: ${samples.map((s) => s.depth).join(' ')}`);
 console.log(
   `server RSS: ${rssStart} MB at start, ${rssAfterIngest} MB after ingest; by second: ${samples.map((s) => s.rss).join(' ')}`,

@@ -77,7 +77,9 @@ export class Scorer {
   private readonly now: () => number;
   private tail: Promise<unknown> = Promise.resolve();
   /** Users whose baseline changed since it was last written (write-behind). */
-  private readonly dirty = new Set<string>();
+  /** userId → when (wall-clock ms) its baseline first changed since it was last written. */
+  private readonly dirty = new Map<string, number>();
+  private readonly flushMs: number;
   private readonly flushTimer: NodeJS.Timeout;
   private readonly writeBehind: boolean;
   private flushing: Promise<void> | undefined;
@@ -89,10 +91,16 @@ export class Scorer {
     this.readDb = options.readDb ?? options.db;
     this.commits = new GroupCommit(options.db, this.now);
     this.maxCachedUsers = options.maxCachedUsers ?? 200_000;
-    this.writeBehind = (options.profileFlushMs ?? 0) > 0;
-    // Also without write-behind: the flush is what trims the cache.
-    const every = this.writeBehind ? (options.profileFlushMs as number) : DEFAULT_TRIM_MS;
-    this.flushTimer = setInterval(() => void this.flushProfiles().catch(() => {}), every).unref();
+    this.flushMs = options.profileFlushMs ?? 0;
+    this.writeBehind = this.flushMs > 0;
+    // Ticks a few times per interval, each writing what has become due; without write-behind the
+    // tick only trims the cache.
+    this.flushTimer = this.writeBehind
+      ? setInterval(
+          () => void this.flushProfiles({ dueOnly: true }).catch(() => {}),
+          Math.max(50, Math.min(250, this.flushMs / 4)),
+        ).unref()
+      : setInterval(() => void this.flushProfiles().catch(() => {}), DEFAULT_TRIM_MS).unref();
   }
 
   /** Scores a batch taken from the queue; the caller acks `assessed` + `skipped` and fails `poison`. */
@@ -185,41 +193,50 @@ export class Scorer {
   }
 
   /**
-   * Writes the baselines changed since the last flush, a slice at a time (encoding is the costly
-   * part, and the synchronous endpoint waits while the critical section is held), then drops the
-   * least recently used users beyond the cache bound.
+   * Writes the baselines changed since they were last written (with `dueOnly`, those that changed
+   * at least `profileFlushMs` ago: the timer's way, which spreads the writes evenly instead of one
+   * burst per interval), a slice at a time: encoding is the costly part, and the synchronous
+   * endpoint waits while the critical section is held. Then drops the least recently used users
+   * beyond the cache bound. One flush at a time.
    */
-  flushProfiles(): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        const users = [...this.dirty];
-        this.dirty.clear();
-        const writes: Promise<void>[] = [];
-        for (let i = 0; i < users.length; i += FLUSH_SLICE) {
-          const slice = users.slice(i, i + FLUSH_SLICE);
-          const set = await this.exclusive(async () => {
-            const set = emptyWriteSet();
-            for (const userId of slice) {
-              const profile = this.state.getProfile(userId);
-              if (profile) set.profiles.set(userId, encodeProfile(profile));
-            }
-            return set;
-          });
-          writes.push(
-            this.commits.write(set).catch((err: unknown) => {
-              // Not stored: written again by the next flush.
-              for (const userId of slice) this.dirty.add(userId);
-              throw err;
-            }),
-          );
-        }
-        await Promise.all(writes);
-        await this.evictBeyondBound();
-      } finally {
-        this.flushing = undefined;
-      }
-    })();
+  async flushProfiles(options: { dueOnly?: boolean } = {}): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => undefined);
+    this.flushing = this.writeDirty(options.dueOnly === true).finally(() => {
+      this.flushing = undefined;
+    });
     return this.flushing;
+  }
+
+  private async writeDirty(dueOnly: boolean): Promise<void> {
+    const cutoff = Date.now() - this.flushMs;
+    const users: string[] = [];
+    // Map order is the order users first changed: the due ones come first.
+    for (const [userId, since] of this.dirty) {
+      if (dueOnly && since > cutoff) break;
+      users.push(userId);
+    }
+    for (const userId of users) this.dirty.delete(userId);
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < users.length; i += FLUSH_SLICE) {
+      const slice = users.slice(i, i + FLUSH_SLICE);
+      const set = await this.exclusive(async () => {
+        const set = emptyWriteSet();
+        for (const userId of slice) {
+          const profile = this.state.getProfile(userId);
+          if (profile) set.profiles.set(userId, encodeProfile(profile));
+        }
+        return set;
+      });
+      writes.push(
+        this.commits.write(set).catch((err: unknown) => {
+          // Not stored: written by a later flush.
+          for (const userId of slice) if (!this.dirty.has(userId)) this.dirty.set(userId, 0);
+          throw err;
+        }),
+      );
+    }
+    await Promise.all(writes);
+    await this.evictBeyondBound();
   }
 
   /** Drops the least recently scored users beyond `maxCachedUsers` whose state is all stored. */
@@ -325,8 +342,9 @@ export class Scorer {
       set.audit.push(decisionEntry(assessment, at));
     }
     for (const [userId, before] of locksBefore) {
-      if (this.writeBehind) this.dirty.add(userId);
-      else {
+      if (this.writeBehind) {
+        if (!this.dirty.has(userId)) this.dirty.set(userId, Date.now());
+      } else {
         const profile = this.state.getProfile(userId);
         if (profile) set.profiles.set(userId, encodeProfile(profile));
       }
@@ -354,8 +372,8 @@ export class Scorer {
 /** How often the cache is trimmed when baselines are written with every batch. */
 const DEFAULT_TRIM_MS = 5000;
 
-/** Baselines encoded per turn of the critical section while flushing (≈10 ms of encoding). */
-const FLUSH_SLICE = 500;
+/** Baselines encoded per turn of the critical section while flushing (a few ms of encoding). */
+const FLUSH_SLICE = 200;
 
 /** Every decision goes to the audit log, in a few fields; the assessment holds the rest. */
 function decisionEntry(a: Assessment, at: number): AuditEntry {
