@@ -42,8 +42,12 @@ export const ServiceConfigSchema = Type.Object({
   maxBatch: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
   /** Requests per minute per API key (health routes are not limited). */
   rateLimitPerMinute: Type.Integer({ minimum: 1, default: 120_000 }),
-  /** Events waiting in the queue above which ingest answers 503 with Retry-After. */
-  maxQueueDepth: Type.Integer({ minimum: 1, default: 500_000 }),
+  /**
+   * Events waiting in the queue above which ingest answers 503 with Retry-After. Tens of seconds
+   * of the worker's work: a deeper backlog only makes its assessments staler, and every queue
+   * operation dearer (the queue's indexes outgrow the cache: bench/service-load.mjs).
+   */
+  maxQueueDepth: Type.Integer({ minimum: 1, default: 100_000 }),
   /** Run the worker in the server process (the embedded default). */
   worker: Type.Boolean({ default: true }),
   /**
