@@ -15,7 +15,7 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { trainAutoencoder } from '../dist/detect/models/autoencoder.js';
-import { Rng } from '../dist/simulate/random.js';
+import { Rng } from '../dist/util/random.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitIsolationForest } from '../dist/detect/models/isolation-forest.js';
-import { Rng } from '../dist/simulate/random.js';
+import { Rng } from '../dist/util/random.js';
 
 const SEEDS = [1, 2, 3];
 const dir = process.argv[2];

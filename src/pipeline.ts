@@ -5,6 +5,7 @@ import { combineSignals } from './detect/combine-signals.js';
 import type { DetectionContext, Detector, Familiarity } from './detect/detection-context.js';
 import { formatDuration } from './detect/format.js';
 import type { ModelScorer } from './detect/models/anomaly-ensemble.js';
+import { ensembleScore } from './detect/models/ensemble-score.js';
 import { RULE_DETECTORS } from './detect/rule-detectors.js';
 import type { Signal } from './detect/signal.js';
 import type { Enricher } from './enrich/enricher.js';
@@ -151,9 +152,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       action: monitorOnly ? 'allow' : action,
       accountLocked: lockout.locked,
       reasons,
-      // `ensemble`: rules and models together, before the lockout overrides the score.
+      // `ensemble`: rules and models together, before the lockout overrides the score, with logins
+      // that score alike ordered by the models (src/detect/models/ensemble-score.ts).
       scores: verdict
-        ? { rules: round(rulesScore), ...verdict.scores, ensemble: round(combined) }
+        ? {
+            rules: round(rulesScore),
+            ...verdict.scores,
+            ensemble: ensembleScore(combined, verdict.scores.models, config.models.tieBreakShare),
+          }
         : { rules: round(rulesScore) },
       context: {
         country: geo?.country,

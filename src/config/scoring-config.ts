@@ -98,6 +98,12 @@ export const ScoringConfigSchema = Type.Object({
     /** How much each model counts in the combined surprise. */
     forestWeight: Type.Number({ minimum: 0, default: 0.5 }),
     autoencoderWeight: Type.Number({ minimum: 0, default: 0.5 }),
+    /**
+     * Share of `scores.ensemble` given to `scores.models`, so that logins the rules and ML_ANOMALY
+     * score alike are ranked by how rare the models find them. Small on purpose: the ensemble score
+     * stays within this much of the risk score; `riskScore` and the action never use it.
+     */
+    tieBreakShare: Type.Number({ minimum: 0, maximum: 0.01, default: 0.001 }),
   }),
   behavior: Type.Object({
     /** behavioralScore below which it counts as a signal (1 = typical). */

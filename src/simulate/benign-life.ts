@@ -1,6 +1,6 @@
+import type { Rng } from '../util/random.js';
 import type { IpPool, PickedIp } from './ip-pool.js';
 import { DAY_MS, HOUR_MS, type LocalCalendar, MINUTE_MS } from './local-time.js';
-import type { Rng } from './random.js';
 import { type EventSink, SimEvent } from './sim-event.js';
 import { type Trip, tripPhaseAt } from './trips.js';
 import { userAgentAt } from './user-agents.js';

@@ -1,6 +1,6 @@
 import { greatCircleKm } from '../detect/great-circle.js';
+import { cumulate, type Rng } from '../util/random.js';
 import type { IpPool, PoolBlock, PoolCity } from './ip-pool.js';
-import { cumulate, type Rng } from './random.js';
 
 /**
  * Where simulated employees live: roughly the user base of a global business SaaS, weighted

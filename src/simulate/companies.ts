@@ -1,6 +1,6 @@
+import type { Rng } from '../util/random.js';
 import type { Atlas } from './cities.js';
 import type { IpPool, PickedIp, PoolCity } from './ip-pool.js';
-import type { Rng } from './random.js';
 
 /**
  * A customer company (the dataset's `tenant`): one office in one city, behind one NAT address

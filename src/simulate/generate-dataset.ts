@@ -1,5 +1,6 @@
 import { loadAsnTable } from '../enrich/asn-table.js';
 import { openGeoIp } from '../enrich/geoip.js';
+import { Rng } from '../util/random.js';
 import { runAnonymizingTakeover } from './attacks/anonymizing-takeover.js';
 import type { AttackContext, AttackOutcome, AttackRunner, PlannedAttack } from './attacks/attack-kit.js';
 import { planAttacks } from './attacks/attack-plan.js';
@@ -21,7 +22,6 @@ import {
 import { EventSorter } from './event-sorter.js';
 import { buildIpPool, type IpPool } from './ip-pool.js';
 import { DAY_MS, LocalCalendar } from './local-time.js';
-import { Rng } from './random.js';
 import { createUser, type SimUser } from './user-habits.js';
 
 /** Options of {@link generateDataset}; the CLI flags of `loginguard generate`. */

@@ -3,7 +3,7 @@ import type { GeoLocation } from '../enrich/enrichment.js';
 import type { GeoIp } from '../enrich/geoip.js';
 import { type ParsedIp, v4IntToString } from '../enrich/ip-address.js';
 import { classifyNetwork } from '../enrich/network-type.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../util/random.js';
 
 /** The kinds of network the generator draws addresses from. */
 export type PoolNetwork = 'residential' | 'mobile' | 'hosting' | 'vpn' | 'tor';

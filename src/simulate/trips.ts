@@ -1,7 +1,7 @@
+import type { Rng } from '../util/random.js';
 import { type Atlas, distanceKm } from './cities.js';
 import type { IpPool, PickedIp, PoolBlock, PoolCity } from './ip-pool.js';
 import { HOUR_MS, type LocalCalendar } from './local-time.js';
-import type { Rng } from './random.js';
 
 /** Cruise speed used to time flights: no airliner beats it door to door. */
 export const FLIGHT_KMH = 850;

@@ -1,4 +1,4 @@
-import type { Rng } from './random.js';
+import type { Rng } from '../util/random.js';
 
 /** The platforms simulated people log in from. */
 export type Platform = 'windows' | 'mac' | 'linux' | 'iphone' | 'android';

@@ -1,8 +1,8 @@
+import type { Rng } from '../util/random.js';
 import type { Atlas } from './cities.js';
 import type { Company } from './companies.js';
 import type { IpPool, PickedIp, PoolBlock, PoolCity } from './ip-pool.js';
 import type { LocalCalendar } from './local-time.js';
-import type { Rng } from './random.js';
 import type { SimAccount } from './sim-event.js';
 import { planTrips, type Trip } from './trips.js';
 import {

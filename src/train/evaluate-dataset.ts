@@ -8,7 +8,7 @@ import { extractFeatures } from '../features/extract-features.js';
 import { FEATURE_COUNT } from '../features/feature-names.js';
 import { createPipeline } from '../pipeline.js';
 import { MemoryScoringState } from '../profile/scoring-state.js';
-import { Rng } from '../simulate/random.js';
+import { Rng } from '../util/random.js';
 
 /** The label of a normal login in labelled datasets; any other label names an attack scenario. */
 export const BENIGN = 'benign';
@@ -17,7 +17,8 @@ export const BENIGN = 'benign';
  * The scores the evaluation compares, each read from the assessment: `rules` (the rules' combined
  * score, before lockout and models), the two anomaly models and their combination (calibrated
  * 0..1 ranks against normal training logins), and `ensemble`: rules and models combined, before the
- * lockout (which sets `riskScore` to 1 for every attempt, the owner's included, and is a policy, not a score).
+ * lockout (which sets `riskScore` to 1 for every attempt, the owner's included, and is a policy, not a
+ * score), with logins that score alike ordered by the models (src/detect/models/ensemble-score.ts).
  */
 export const DETECTORS = ['rules', 'isolationForest', 'autoencoder', 'models', 'ensemble'] as const;
 export type DetectorName = (typeof DETECTORS)[number];
@@ -80,7 +81,7 @@ export interface EvaluationTiming {
  * @example
  * const ev = await evaluateDataset({ input: 'test.jsonl', enricher, config, models });
  * ev.scenarios[ev.label[i]]; // 'benign' or the attack scenario of row i
- * ev.scores.ensemble[i];     // its riskScore
+ * ev.scores.ensemble[i];     // its scores.ensemble
  */
 export interface EvaluatedEvents {
   /** Number of rows (labelled events). */

@@ -10,7 +10,7 @@ import { extractFeatures } from '../features/extract-features.js';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../features/feature-names.js';
 import { createPipeline } from '../pipeline.js';
 import { MemoryScoringState } from '../profile/scoring-state.js';
-import { Rng } from '../simulate/random.js';
+import { Rng } from '../util/random.js';
 
 export interface TrainModelsOptions {
   /** A JSONL or CSV file of login events (labels, if any, are ignored). */

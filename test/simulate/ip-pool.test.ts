@@ -4,7 +4,7 @@ import { openGeoIp } from '../../src/enrich/geoip.js';
 import { classifyNetwork } from '../../src/enrich/network-type.js';
 import { Atlas } from '../../src/simulate/cities.js';
 import { buildIpPool, type IpPool } from '../../src/simulate/ip-pool.js';
-import { Rng } from '../../src/simulate/random.js';
+import { Rng } from '../../src/util/random.js';
 
 const geoIp = openGeoIp();
 const asnTable = loadAsnTable();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/simulate/random.js';
 import { detectionCurves, recallAtFpr, thinCurve } from '../../src/train/detection-curves.js';
+import { Rng } from '../../src/util/random.js';
 
 const curves = (scores: number[], labels: number[]) => detectionCurves(scores, labels);
 const rocXY = (c: ReturnType<typeof curves>) => c.roc.map((p) => [p.fpr, p.tpr]);

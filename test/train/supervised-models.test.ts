@@ -1,6 +1,5 @@
 import SVM from 'libsvm-js/asm.js';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/simulate/random.js';
 import { LogisticRegressionModel } from '../../src/train/supervised/logistic-regression-model.js';
 import { NeuralNetworkModel } from '../../src/train/supervised/neural-network-model.js';
 import { RandomForestModel } from '../../src/train/supervised/random-forest-model.js';
@@ -8,6 +7,7 @@ import { rankingMetrics } from '../../src/train/supervised/ranking-metrics.js';
 import type { LabelledMatrix, SupervisedModel } from '../../src/train/supervised/supervised-model.js';
 import { decisionValue, parseLibsvmModel, SvmModel } from '../../src/train/supervised/svm-model.js';
 import { trainingSample } from '../../src/train/supervised/training-sample.js';
+import { Rng } from '../../src/util/random.js';
 
 const COLS = 6;
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../simulate/random.js';
+import { Rng } from '../../util/random.js';
 import { type DenseActivation, DenseForward, type DenseLayerWeights } from './dense-forward.js';
 import { ErrorCalibration, type ErrorCalibrationJSON } from './error-calibration.js';
 import { assertMatrixShape, type FeatureMatrix } from './feature-matrix.js';

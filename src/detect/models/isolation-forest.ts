@@ -1,5 +1,4 @@
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { Rng } from '../../util/random.js';
 import { ForestKernel } from './isolation-forest-kernel.js';
 import {
   decodeArray,
@@ -383,13 +382,6 @@ function treeSeed(seed: number, tree: number): number {
   return h | 0;
 }
 
-/** Uniform in [0, 1) with 53 random bits, as src/simulate/random.ts draws them. */
-function uniform(gen: RandomGenerator): number {
-  const hi = (gen.next() >>> 5) * 67108864;
-  const lo = gen.next() >>> 6;
-  return (hi + lo) / 9007199254740992;
-}
-
 /** Grows the forest's arrays one tree at a time (nodes in depth-first order). */
 class ForestBuilder {
   private readonly rows: Float64Array | Float32Array;
@@ -402,7 +394,7 @@ class ForestBuilder {
   private readonly order: Int32Array;
   private readonly columns: Int32Array;
   private readonly drawn = new Map<number, number>();
-  private gen: RandomGenerator = xoroshiro128plus(0);
+  private rng: Rng = Rng.fromMixedSeed(0);
   private readonly roots: number[] = [0];
   private feature: Int16Array;
   private value: Float64Array;
@@ -434,7 +426,7 @@ class ForestBuilder {
 
   addTree(tree: number): void {
     const { sampleSize } = this.settings;
-    this.gen = xoroshiro128plus(treeSeed(this.settings.seed, tree));
+    this.rng = Rng.fromMixedSeed(treeSeed(this.settings.seed, tree));
     this.drawSample();
     for (let i = 0; i < sampleSize; i++) this.order[i] = i;
     this.split(0, sampleSize, 0);
@@ -457,7 +449,7 @@ class ForestBuilder {
     const k = this.settings.sampleSize;
     drawn.clear();
     for (let j = 0; j < k; j++) {
-      const r = j + Math.floor(uniform(this.gen) * (nRows - j));
+      const r = j + Math.floor(this.rng.float() * (nRows - j));
       const pick = drawn.get(r) ?? r;
       drawn.set(r, drawn.get(j) ?? j);
       const base = pick * nCols;
@@ -478,7 +470,7 @@ class ForestBuilder {
     // chosen column is uniform among the non-constant ones, as in scikit-learn's RandomSplitter.
     for (let f = 0; f < nCols; f++) columns[f] = f;
     for (let j = 0; j < nCols; j++) {
-      const pick = j + Math.floor(uniform(this.gen) * (nCols - j));
+      const pick = j + Math.floor(this.rng.float() * (nCols - j));
       const f = columns[pick] as number;
       columns[pick] = columns[j] as number;
       const base = f * k;
@@ -490,7 +482,7 @@ class ForestBuilder {
         if (x > max) max = x;
       }
       if (max - min <= CONSTANT_RANGE) continue;
-      let threshold = min + uniform(this.gen) * (max - min);
+      let threshold = min + this.rng.float() * (max - min);
       if (threshold >= max) threshold = min; // rounding can reach max, which would leave the right side empty
       let mid = start;
       for (let i = start; i < end; i++) {

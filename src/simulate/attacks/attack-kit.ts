@@ -1,9 +1,9 @@
+import type { Rng } from '../../util/random.js';
 import type { Atlas } from '../cities.js';
 import type { Company } from '../companies.js';
 import type { AttackScenario } from '../dataset-record.js';
 import type { IpPool, PickedIp, PoolCity } from '../ip-pool.js';
 import { DAY_MS, type LocalCalendar } from '../local-time.js';
-import type { Rng } from '../random.js';
 import { type EventSink, type SimAccount, SimEvent } from '../sim-event.js';
 import {
   AUTOMATION_USER_AGENTS,

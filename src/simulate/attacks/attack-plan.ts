@@ -1,5 +1,5 @@
+import type { Rng } from '../../util/random.js';
 import { ATTACK_SCENARIOS, type AttackScenario, SCENARIO_CODES } from '../dataset-record.js';
-import type { Rng } from '../random.js';
 import type { SimUser } from '../user-habits.js';
 import type { PlannedAttack } from './attack-kit.js';
 import { LOW_AND_SLOW_MAX_DAYS } from './low-and-slow.js';

@@ -127,7 +127,7 @@ export async function renderEvaluationReport(f: EvaluationFigures): Promise<stri
     `<li><b>ROC-AUC</b>: the chance that a random attack scores above a random benign login (ties count half); 0.5 is chance.</li>`,
     `<li><b>PR-AUC</b>: average precision, Σ (Rₖ − Rₖ₋₁)·Pₖ over thresholds; with so few attacks it is the harder figure, and its chance level is the attack share.</li>`,
     `<li><b>Recall at ${pct(REPORT_FPR, 0)} FPR</b>: the most attacks any threshold catches while flagging at most ${pct(REPORT_FPR, 0)} of benign logins. Logins with equal scores are flagged together, never in part.</li>`,
-    `<li><b>Scores</b>: rules alone = <code>scores.rules</code> (before lockout and models); Isolation Forest, autoencoder, models combined = calibrated ranks against normal training logins; ensemble = <code>scores.ensemble</code>: rules + ML_ANOMALY (noisy-OR), before the lockout, which sets <code>riskScore</code> to 1 for every attempt on a locked account, the owner's included (a policy, not a score).</li>`,
+    `<li><b>Scores</b>: rules alone = <code>scores.rules</code> (before lockout and models); Isolation Forest, autoencoder, models combined = calibrated ranks against normal training logins; ensemble = <code>scores.ensemble</code>: rules + ML_ANOMALY (noisy-OR), before the lockout, which sets <code>riskScore</code> to 1 for every attempt on a locked account, the owner's included (a policy, not a score); a small share (<code>models.tieBreakShare</code>, 0.001 by default) goes to the models combined, so that logins the rules score alike are ranked by the models.</li>`,
     `</ul>`,
   ].join('\n');
 

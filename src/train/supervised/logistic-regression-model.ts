@@ -1,6 +1,6 @@
 import LogisticRegression from 'ml-logistic-regression';
 import { Matrix } from 'ml-matrix';
-import { Rng } from '../../simulate/random.js';
+import { Rng } from '../../util/random.js';
 import { libraryVersion } from './library-version.js';
 import type { FitReport, LabelledMatrix, SupervisedModel } from './supervised-model.js';
 import { sampleRows, trainingSample } from './training-sample.js';

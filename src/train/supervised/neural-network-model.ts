@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DenseForward, type DenseLayerWeights } from '../../detect/models/dense-forward.js';
-import { Rng } from '../../simulate/random.js';
+import { Rng } from '../../util/random.js';
 import { libraryVersion } from './library-version.js';
 import type { FitReport, LabelledMatrix, SupervisedModel } from './supervised-model.js';
 import { trainingSample } from './training-sample.js';

@@ -1,5 +1,5 @@
 import SVM from 'libsvm-js/asm.js';
-import { Rng } from '../../simulate/random.js';
+import { Rng } from '../../util/random.js';
 import { libraryVersion } from './library-version.js';
 import type { FitReport, LabelledMatrix, SupervisedModel } from './supervised-model.js';
 import { sampleRows, trainingSample } from './training-sample.js';

@@ -1,4 +1,4 @@
-import type { Rng } from '../../simulate/random.js';
+import type { Rng } from '../../util/random.js';
 import type { LabelledMatrix } from './supervised-model.js';
 
 /** The rows a model trains on, picked by {@link trainingSample}. */

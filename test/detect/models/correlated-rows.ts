@@ -1,5 +1,5 @@
 import type { FeatureMatrix } from '../../../src/detect/models/feature-matrix.js';
-import { Rng } from '../../../src/simulate/random.js';
+import { Rng } from '../../../src/util/random.js';
 
 /** A labelled synthetic data set for the anomaly models. */
 export interface LabelledRows {

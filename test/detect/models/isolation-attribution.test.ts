@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attributeIsolation } from '../../../src/detect/models/isolation-attribution.js';
 import { fitIsolationForest } from '../../../src/detect/models/isolation-forest.js';
-import { Rng } from '../../../src/simulate/random.js';
+import { Rng } from '../../../src/util/random.js';
 
 const rng = Rng.fromSeed(21);
 const rows = Float64Array.from({ length: 3000 * 4 }, () => rng.normal());

@@ -7,7 +7,7 @@ import {
   loadIsolationForest,
 } from '../../../src/detect/models/isolation-forest.js';
 import { ModelFileError } from '../../../src/detect/models/model-file.js';
-import { Rng } from '../../../src/simulate/random.js';
+import { Rng } from '../../../src/util/random.js';
 
 /** `n` rows of `cols` standard normal values, row-major. */
 function normalRows(n: number, cols: number, seed: number): Float64Array {

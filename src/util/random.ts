@@ -2,8 +2,8 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 
 /**
- * A seeded random source for the generator: pure-rand's xoroshiro128+ behind the handful of
- * draws a simulation needs. Every independent actor (a user, the attack planner, the pool) gets
+ * A seeded random source: pure-rand's xoroshiro128+ behind the handful of draws the dataset
+ * generator and the models' training need. Every independent actor (a user, the attack planner, the pool) gets
  * its own stream from {@link Rng.fork}, so adding a draw in one place never shifts the numbers
  * another actor sees, and the same seed always gives the same dataset.
  *
@@ -25,6 +25,15 @@ export class Rng {
   /** A stream for a seed (any integer; large ones are hashed in, not truncated). */
   static fromSeed(seed: number): Rng {
     return new Rng(hashParts([seed]));
+  }
+
+  /**
+   * A stream whose generator is seeded with this 32-bit value as is, not hashed: for callers that
+   * already derive well-mixed seeds of their own (the isolation forest's per-tree seeds), so their
+   * streams, and the models built from them, stay what they were.
+   */
+  static fromMixedSeed(seed: number): Rng {
+    return new Rng(seed | 0);
   }
 
   /**

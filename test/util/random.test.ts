@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/simulate/random.js';
+import { Rng } from '../../src/util/random.js';
 
 describe('Rng', () => {
   it('gives the same numbers for the same seed and different ones for another seed', () => {
