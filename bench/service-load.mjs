@@ -98,6 +98,8 @@ async function metrics() {
   return {
     depth: get(/^loginguard_queue_depth (\S+)$/gm),
     scored: get(/^loginguard_assessments_total\{[^}]*\} (\S+)$/gm),
+    ingested: get(/^loginguard_events_ingested_total\{[^}]*\} (\S+)$/gm),
+    rejected: get(/^loginguard_events_rejected_total(?:\{[^}]*\})? (\S+)$/gm),
   };
 }
 
@@ -132,7 +134,8 @@ while (drained.depth > 0) {
 }
 const drainedAt = Date.now();
 clearInterval(sampler);
-const accepted = ingest['2xx'] * batchSize;
+// What the server counted as queued (a 202 may carry per-item rejections or duplicates).
+const accepted = drained.ingested;
 const maxDepth = Math.max(...samples.map((s) => s.depth));
 const rssAfterIngest = rssMb();
 console.log(
@@ -142,7 +145,7 @@ console.log(
   `requests: ${ingest['2xx']} × 202, ${ingest.non2xx} other, ${ingest.errors} errors; latency p50 ${ingest.latency.p50} ms, p99 ${ingest.latency.p99} ms`,
 );
 console.log(
-  `accepted: ${accepted.toLocaleString('en-US')} events = ${Math.round(accepted / ingestSeconds).toLocaleString('en-US')} events/s`,
+  `accepted: ${accepted.toLocaleString('en-US')} events = ${Math.round(accepted / ingestSeconds).toLocaleString('en-US')} events/s (${(ingest['2xx'] * batchSize).toLocaleString('en-US')} sent in 202'd requests; ${drained.rejected.toLocaleString('en-US')} rejected as invalid)`,
 );
 console.log(
   `scored: ${drained.scored.toLocaleString('en-US')} events; queue depth max ${maxDepth.toLocaleString('en-US')}, drained ${((drainedAt - ingestEnd) / 1000).toFixed(1)} s after the load stopped → scored ${Math.round(drained.scored / ((drainedAt - ingestEnd) / 1000 + ingestSeconds)).toLocaleString('en-US')} events/s overall`,
