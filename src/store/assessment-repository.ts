@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import type { ReasonCode } from '../detect/reason-codes.js';
 import type { Action, Assessment } from '../event/assessment.js';
 import { chunked } from './chunked.js';
@@ -6,6 +6,7 @@ import type { Database } from './database.js';
 import type { EventKey } from './event-key.js';
 import { inTransaction } from './in-transaction.js';
 import { checkPageLimit, decodeCursor, type Page, pageOf } from './page-cursor.js';
+import { ReusedInsert } from './reused-insert.js';
 
 /**
  * What {@link AssessmentRepository.list} returns. Newest first by the event's time; `from` is
@@ -28,6 +29,28 @@ export interface AssessmentFilter {
   cursor?: string;
 }
 
+type AssessmentRow = Insertable<Database['assessments']>;
+
+const INSERT_ASSESSMENTS = new ReusedInsert<AssessmentRow>(
+  [
+    'event_id',
+    'user_id',
+    'ts',
+    'action',
+    'risk_score',
+    'risk_level',
+    'reasons',
+    'reason_codes',
+    'body',
+    'created_at',
+  ],
+  (db, rows) =>
+    db
+      .insertInto('assessments')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['ts', 'event_id']).doNothing()),
+);
+
 /** Assessments, one per event, with the columns the dashboard filters on. */
 export class AssessmentRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -41,25 +64,21 @@ export class AssessmentRepository {
     return inTransaction(this.db, async (trx) => {
       let inserted = 0;
       for (const chunk of chunked(assessments, 10)) {
-        const result = await trx
-          .insertInto('assessments')
-          .values(
-            chunk.map((a) => ({
-              event_id: a.eventId,
-              user_id: a.userId,
-              ts: Date.parse(a.timestamp),
-              action: a.action,
-              risk_score: a.riskScore,
-              risk_level: a.riskLevel,
-              reasons: JSON.stringify(a.reasons),
-              reason_codes: reasonCodesColumn(a),
-              body: JSON.stringify(a),
-              created_at: createdAt,
-            })),
-          )
-          .onConflict((oc) => oc.columns(['ts', 'event_id']).doNothing())
-          .executeTakeFirst();
-        inserted += Number(result.numInsertedOrUpdatedRows ?? 0n);
+        inserted += await INSERT_ASSESSMENTS.execute(
+          trx,
+          chunk.map((a) => ({
+            event_id: a.eventId,
+            user_id: a.userId,
+            ts: Date.parse(a.timestamp),
+            action: a.action,
+            risk_score: a.riskScore,
+            risk_level: a.riskLevel,
+            reasons: JSON.stringify(a.reasons),
+            reason_codes: reasonCodesColumn(a),
+            body: JSON.stringify(a),
+            created_at: createdAt,
+          })),
+        );
       }
       return inserted;
     });

@@ -1,8 +1,14 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
 import { inTransaction } from './in-transaction.js';
 import { checkPageLimit, decodeCursor, InvalidCursorError, type Page, pageOf } from './page-cursor.js';
+import { ReusedInsert } from './reused-insert.js';
+
+const INSERT_AUDIT = new ReusedInsert<Insertable<Database['audit_log']>>(
+  ['at', 'actor', 'action', 'target', 'source_ip', 'detail'],
+  (db, rows) => db.insertInto('audit_log').values(rows),
+);
 
 /**
  * One thing a person or a key did: who (`actor`, e.g. `key:ak_…` or `cli`), what (`action`,
@@ -56,7 +62,7 @@ export class AuditRepository {
       detail: JSON.stringify(e.detail ?? {}),
     }));
     await inTransaction(this.db, async (trx) => {
-      for (const chunk of chunked(rows, 6)) await trx.insertInto('audit_log').values(chunk).execute();
+      for (const chunk of chunked(rows, 6)) await INSERT_AUDIT.execute(trx, chunk);
     });
   }
 

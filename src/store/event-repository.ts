@@ -1,10 +1,20 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { LoginEvent } from '../event/login-event.js';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
 import type { EventKey } from './event-key.js';
 import { inTransaction } from './in-transaction.js';
 import { decodeLoginEvent, encodeLoginEvent } from './login-event-json.js';
+import { ReusedInsert } from './reused-insert.js';
+
+const INSERT_EVENTS = new ReusedInsert<Insertable<Database['events']>>(
+  ['event_id', 'user_id', 'ts', 'received_at', 'payload'],
+  (db, rows) =>
+    db
+      .insertInto('events')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['ts', 'event_id']).doNothing()),
+);
 
 /** Rows one retention pass deletes per statement: short write locks, so ingest never stalls. */
 const DELETE_BATCH = 5000;
@@ -25,20 +35,16 @@ export class EventRepository {
     return inTransaction(this.db, async (trx) => {
       let inserted = 0;
       for (const chunk of chunked(events, 5)) {
-        const result = await trx
-          .insertInto('events')
-          .values(
-            chunk.map((e) => ({
-              event_id: e.eventId,
-              user_id: e.userId,
-              ts: e.timestampMs,
-              received_at: receivedAt,
-              payload: encodeLoginEvent(e),
-            })),
-          )
-          .onConflict((oc) => oc.columns(['ts', 'event_id']).doNothing())
-          .executeTakeFirst();
-        inserted += Number(result.numInsertedOrUpdatedRows ?? 0n);
+        inserted += await INSERT_EVENTS.execute(
+          trx,
+          chunk.map((e) => ({
+            event_id: e.eventId,
+            user_id: e.userId,
+            ts: e.timestampMs,
+            received_at: receivedAt,
+            payload: encodeLoginEvent(e),
+          })),
+        );
       }
       return inserted;
     });
