@@ -185,6 +185,22 @@ console.log(
 console.log(
   `latency ms: p50 ${assess.latency.p50}, p90 ${assess.latency.p90}, p97.5 ${assess.latency.p97_5}, p99 ${assess.latency.p99}, max ${assess.latency.max}`,
 );
+// The server's own view (handler start to committed assessment; no client-side queueing), from
+// the histogram buckets: the share of requests answered within each bound.
+{
+  const text = await (await fetch(`${base}/metrics`, { headers })).text();
+  const buckets = [
+    ...text.matchAll(/^loginguard_assess_duration_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm),
+  ].map((m) => [m[1], Number(m[2])]);
+  const total = buckets.find(([le]) => le === '+Inf')?.[1] ?? 0;
+  if (total > 0)
+    console.log(
+      `server-side, share answered within: ${buckets
+        .filter(([le]) => le !== '+Inf')
+        .map(([le, n]) => `${Number(le) * 1000} ms ${((100 * n) / total).toFixed(1)}%`)
+        .join(', ')}`,
+    );
+}
 console.log(`server RSS after assess: ${rssMb()} MB`);
 
 server.kill('SIGTERM');
