@@ -102,7 +102,13 @@ export async function openService(
     if (!service.adminKey) createdAdminKey = created.key;
   }
 
-  const queue = new SqliteQueue(db, { maxAttempts: service.maxAttempts });
+  // Scoring on the main thread reads through a second connection: in WAL mode a reader never
+  // waits for the writer, so a synchronous assessment does not queue behind a commit. (The
+  // scoring thread opens its own.)
+  const reader = service.scoringThread
+    ? undefined
+    : openSqliteDatabase(file, { backgroundCheckpoint: false });
+  const queue = new SqliteQueue(db, { maxAttempts: service.maxAttempts, ...(reader ? { reader } : {}) });
   if (service.worker) {
     const recovered = await queue.recoverLeases();
     if (recovered > 0)
@@ -119,9 +125,6 @@ export async function openService(
     },
     onBatch: (seconds) => metrics.batchLatency.observe(seconds),
   };
-  // A second connection for scoring's reads (in-process mode): in WAL mode a reader never waits
-  // for the writer, so a synchronous assessment does not queue behind a commit to read a baseline.
-  let reader: Kysely<Database> | undefined;
   let scoringPart: Scoring;
   try {
     if (service.scoringThread) {
@@ -143,11 +146,10 @@ export async function openService(
         log,
       );
     } else {
-      reader = openSqliteDatabase(file, { backgroundCheckpoint: false });
       scoringPart = new LocalScoring({
         db,
         readDb: reader,
-        queue: new SqliteQueue(db, { maxAttempts: service.maxAttempts, reader }),
+        queue,
         pipeline: createPipeline({
           enricher: createEnricher(),
           config: scoring,
@@ -166,6 +168,7 @@ export async function openService(
     }
   } catch (err) {
     await alerts.close();
+    await reader?.destroy();
     await db.destroy();
     throw err;
   }

@@ -156,6 +156,8 @@ export class Scorer {
       const set = emptyWriteSet();
       const profile = this.state.getProfile(userId);
       if (profile) set.profiles.set(userId, encodeProfile(profile));
+      // Written now: no need for the next flush to write it again.
+      this.dirty.delete(userId);
       set.locks.set(userId, this.state.getLock(userId));
       set.audit.push(...audit);
       return { set, result };
