@@ -5,11 +5,11 @@
 //    server takes them (or at --ingest-rate events/s), for --ingest-seconds; samples queue depth,
 //    scored count and server RSS every second, and reports events/s accepted and scored.
 // Server settings come from the environment (LOGINGUARD_*), e.g. LOGINGUARD_SCORING_THREAD=false.
-// 2. Synchronous assess: POST /v1/assess at a fixed --assess-rate requests/s for
-//    --assess-seconds; reports latency percentiles.
+// 2. Synchronous assess: POST /v1/assess at a fixed --assess-rate requests/s (evenly spaced, open
+//    loop) for --assess-seconds; reports latency percentiles.
 // Needs `npm run build` first. Prints a summary block for docs/BENCHMARKS.md.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -100,6 +100,9 @@ async function metrics() {
     scored: get(/^loginguard_assessments_total\{[^}]*\} (\S+)$/gm),
     ingested: get(/^loginguard_events_ingested_total\{[^}]*\} (\S+)$/gm),
     rejected: get(/^loginguard_events_rejected_total(?:\{[^}]*\})? (\S+)$/gm),
+    unwritten: get(/^loginguard_baselines_unwritten (\S+)$/gm),
+    cached: get(/^loginguard_cached_users (\S+)$/gm),
+    scorerHeapMb: Math.round(get(/^loginguard_scorer_heap_used_bytes (\S+)$/gm) / 1048576),
   };
 }
 
@@ -163,28 +166,50 @@ console.log(
   `server RSS: ${rssStart} MB at start, ${rssAfterIngest} MB after ingest; by second: ${samples.map((s) => s.rss).join(' ')}`,
 );
 
-// Phase 2: synchronous assessments at a fixed rate.
-let nextAssess = 0;
-const assess = await autocannon({
-  url: `${base}/v1/assess`,
-  connections: 32,
-  overallRate: assessRate,
-  duration: assessSeconds,
-  requests: [
-    {
-      method: 'POST',
-      headers,
-      setupRequest: (req) => ({ ...req, body: assessBodies[nextAssess++ % assessBodies.length] }),
-    },
+// Phase 2: synchronous assessments at a fixed rate, evenly spaced (open loop), from a client
+// process of its own (bench/open-loop-client.mjs says why not autocannon). It starts once the
+// baselines the ingest changed are written (write-behind), so each phase is measured on its own.
+const settleStart = Date.now();
+let settled = await metrics();
+while (settled.unwritten > 0 && Date.now() - settleStart < 120_000) {
+  await new Promise((r) => setTimeout(r, 500));
+  settled = await metrics();
+}
+console.log(
+  `\nbaselines written ${((Date.now() - settleStart) / 1000).toFixed(1)} s after the queue drained; scorer: ${settled.cached.toLocaleString('en-US')} users cached, heap ${settled.scorerHeapMb} MB; server RSS ${rssMb()} MB`,
+);
+all.length = 0;
+bodies.length = 0;
+const bodiesFile = join(dataDir, 'assess-bodies.json');
+writeFileSync(bodiesFile, JSON.stringify(assessBodies));
+const client = spawn(
+  process.execPath,
+  [
+    'bench/open-loop-client.mjs',
+    `${base}/v1/assess`,
+    KEY,
+    bodiesFile,
+    String(assessRate),
+    String(assessSeconds),
   ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+let clientOut = '';
+client.stdout.on('data', (c) => {
+  clientOut += c;
 });
-console.log(`\n== POST /v1/assess at ${assessRate}/s for ${assessSeconds} s (32 connections)`);
+await new Promise((resolve) => client.once('exit', resolve));
+const assess = JSON.parse(clientOut);
 console.log(
-  `requests: ${assess['2xx']} × 200, ${assess.non2xx} other, ${assess.errors} errors = ${Math.round(assess['2xx'] / assessSeconds)}/s`,
+  `\n== POST /v1/assess at ${assessRate}/s for ${assessSeconds} s, open loop (keep-alive, up to 64 connections)`,
 );
 console.log(
-  `latency ms: p50 ${assess.latency.p50}, p90 ${assess.latency.p90}, p97.5 ${assess.latency.p97_5}, p99 ${assess.latency.p99}, max ${assess.latency.max}`,
+  `requests: ${assess.ok} × 200, ${assess.other} other, ${assess.errors} errors in ${assess.seconds.toFixed(1)} s`,
 );
+console.log(
+  `latency ms from scheduled send: p50 ${assess.p50}, p90 ${assess.p90}, p99 ${assess.p99}, p99.9 ${assess.p999}, max ${assess.max}`,
+);
+console.log(`worst latency by second (ms): ${assess.worstBySecond.join(' ')}`);
 // The server's own view (handler start to committed assessment; no client-side queueing), from
 // the histogram buckets: the share of requests answered within each bound.
 {

@@ -124,6 +124,7 @@ export async function openService(
       feed.publish(assessments);
     },
     onBatch: (seconds) => metrics.batchLatency.observe(seconds),
+    onState: (state) => metrics.recordScorer(state),
   };
   let scoringPart: Scoring;
   try {

@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Assessment } from '../event/assessment.js';
 import type { QueueDepth } from '../queue/queue.js';
+import type { ScorerState } from '../worker/scorer.js';
 
 /**
  * The service's Prometheus metrics (`GET /metrics`), on a registry of its own so two services in
@@ -59,6 +60,22 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  private readonly cachedUsers = new Gauge({
+    name: 'loginguard_cached_users',
+    help: 'Users whose baseline and lock the scorer holds in memory',
+    registers: [this.registry],
+  });
+  private readonly unwrittenBaselines = new Gauge({
+    name: 'loginguard_baselines_unwritten',
+    help: 'Baselines changed in memory and not yet written (write-behind backlog)',
+    registers: [this.registry],
+  });
+  private readonly scorerHeap = new Gauge({
+    name: 'loginguard_scorer_heap_used_bytes',
+    help: "V8 heap in use by the scorer (the scoring thread's own when it runs on one)",
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'loginguard_' });
   }
@@ -68,6 +85,12 @@ export class ServiceMetrics {
       this.actions.inc({ action: a.action });
       for (const r of a.reasons) this.reasons.inc({ code: r.code });
     }
+  }
+
+  recordScorer(state: ScorerState): void {
+    this.cachedUsers.set(state.cachedUsers);
+    this.unwrittenBaselines.set(state.unwrittenBaselines);
+    this.scorerHeap.set(state.heapUsedBytes);
   }
 
   recordQueue(depth: QueueDepth, nowMs: number): void {

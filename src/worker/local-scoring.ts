@@ -32,7 +32,7 @@ export class LocalScoring implements Scoring {
   private readonly worker: QueueWorker;
 
   constructor(options: LocalScoringOptions) {
-    const { onCommitted, onBatch, now } = options;
+    const { onCommitted, onBatch, onState, now } = options;
     this.scorer = new Scorer({
       db: options.db,
       ...(options.readDb ? { readDb: options.readDb } : {}),
@@ -43,6 +43,7 @@ export class LocalScoring implements Scoring {
       ...(options.profileFlushMs !== undefined ? { profileFlushMs: options.profileFlushMs } : {}),
       ...(options.maxCachedUsers !== undefined ? { maxCachedUsers: options.maxCachedUsers } : {}),
       ...(onCommitted ? { onCommitted } : {}),
+      ...(onState ? { onState } : {}),
       ...(now ? { now } : {}),
     });
     this.worker = new QueueWorker({

@@ -2,6 +2,7 @@ import type { ScoringConfig } from '../config/scoring-config.js';
 import type { Assessment } from '../event/assessment.js';
 import type { LoginEvent } from '../event/login-event.js';
 import type { AuditEntry } from '../store/audit-repository.js';
+import type { ScorerState } from './scorer.js';
 import type { UserChange } from './user-change.js';
 
 /** What the scoring thread is started with (plain data: it is copied to the thread). */
@@ -36,4 +37,5 @@ export type ThreadReply =
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: string }
   | { type: 'committed'; assessments: readonly Assessment[] }
-  | { type: 'batch'; seconds: number; events: number };
+  | { type: 'batch'; seconds: number; events: number }
+  | { type: 'state'; state: ScorerState };

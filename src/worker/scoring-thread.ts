@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     maxCachedUsers: data.maxCachedUsers,
     onCommitted: (assessments) => port.postMessage({ type: 'committed', assessments } satisfies ThreadReply),
     onBatch: (seconds, events) => port.postMessage({ type: 'batch', seconds, events } satisfies ThreadReply),
+    onState: (state) => port.postMessage({ type: 'state', state } satisfies ThreadReply),
   });
 
   const close = async () => {

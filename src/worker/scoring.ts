@@ -3,6 +3,7 @@ import type { Assessment } from '../event/assessment.js';
 import type { LoginEvent } from '../event/login-event.js';
 import type { UserProfile } from '../profile/user-profile.js';
 import type { AuditEntry } from '../store/audit-repository.js';
+import type { ScorerState } from './scorer.js';
 import type { UserChange, UserChangeResult } from './user-change.js';
 
 /** One user's state as the scorer sees it (cached baseline and lock, committed or about to be). */
@@ -17,6 +18,8 @@ export interface ScoringListeners {
   onCommitted?: (assessments: readonly Assessment[]) => void;
   /** The worker finished a batch from the queue: how long it took and how many events. */
   onBatch?: (seconds: number, events: number) => void;
+  /** About once a second: cached users, baselines not yet written, the scoring heap. */
+  onState?: (state: ScorerState) => void;
 }
 
 /**

@@ -57,6 +57,9 @@ export class ThreadedScoring implements Scoring {
           case 'batch':
             listeners.onBatch?.(message.seconds, message.events);
             break;
+          case 'state':
+            listeners.onState?.(message.state);
+            break;
         }
       });
       worker.on('error', (err) => {

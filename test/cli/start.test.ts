@@ -54,6 +54,17 @@ describe('loginguard start --demo (what npm start runs)', () => {
     const metrics = await (await fetch(`${base}/metrics`, { headers })).text();
     const batches = Number(/^loginguard_worker_batch_duration_seconds_count (\d+)$/m.exec(metrics)?.[1]);
     expect(batches).toBeGreaterThan(0); // the in-process worker times every batch it commits
+    // The scoring thread reports its cache and heap about once a second.
+    let cached = 0;
+    let heap = 0;
+    for (let i = 0; i < 50 && !(cached > 0 && heap > 0); i++) {
+      const text = await (await fetch(`${base}/metrics`, { headers })).text();
+      cached = Number(/^loginguard_cached_users (\d+)$/m.exec(text)?.[1] ?? 0);
+      heap = Number(/^loginguard_scorer_heap_used_bytes (\d+)$/m.exec(text)?.[1] ?? 0);
+      if (!(cached > 0 && heap > 0)) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(cached).toBeGreaterThan(0);
+    expect(heap).toBeGreaterThan(1_000_000);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

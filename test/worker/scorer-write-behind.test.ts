@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveScoringConfig } from '../../src/config/resolve-config.js';
 import { createEnricher } from '../../src/enrich/create-enricher.js';
 import type { Enricher } from '../../src/enrich/enricher.js';
@@ -112,5 +112,43 @@ describe('Scorer: baselines written behind, bounded cache', () => {
         encodeProfile(live[i] as NonNullable<(typeof live)[number]>),
       );
     });
+  });
+
+  it('flushes in small transactions that a synchronous assessment gets in between', async () => {
+    const { scorer } = await newScorer({ profileFlushMs: 3_600_000 });
+    const users = new Set(events.map((e) => e.userId));
+    const rest = events.slice(0, -1);
+    for (let i = 0; i < rest.length; i += 50) {
+      const batch = rest
+        .slice(i, i + 50)
+        .map((event, k) => ({ seq: i + k, event, attempts: 1, enqueuedAt: 0 }));
+      await scorer.scoreBatch(batch);
+    }
+    const written: number[] = [];
+    const original = ProfileRepository.prototype.putManyEncoded;
+    const spy = vi.spyOn(ProfileRepository.prototype, 'putManyEncoded').mockImplementation(function (
+      this: ProfileRepository,
+      profiles,
+      at,
+    ) {
+      written.push(profiles.size);
+      return original.call(this, profiles, at);
+    });
+    try {
+      const order: string[] = [];
+      const flush = scorer.flushProfiles().then(() => order.push('flush'));
+      const last = events[events.length - 1] as LoginEvent;
+      const sync = scorer.assessNow(last).then(() => order.push('assess'));
+      await Promise.all([flush, sync]);
+      expect(users.size).toBeGreaterThan(32);
+      // Every user's baseline written, 16 at most per transaction (the assessment's own user may be
+      // written again with it), and the assessment answered before the flush finished.
+      expect(written.filter((n) => n > 0).every((n) => n <= 17)).toBe(true);
+      expect(written.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(users.size - 1);
+      expect(order).toEqual(['assess', 'flush']);
+    } finally {
+      spy.mockRestore();
+      await scorer.close();
+    }
   });
 });

@@ -1,0 +1,103 @@
+// The synchronous path without HTTP: a Scorer on a SQLite file (as the scoring thread has it),
+// a month of queued logins for --users users scored first, then assessNow at --rate per second
+// for --seconds, each request sent at its scheduled time; prints latency percentiles measured
+// from each request's scheduled time. Isolates the scorer from HTTP, the thread hop
+// and the client (bench/service-load.mjs measures the whole).
+//   npm run build && node bench/assess-path.mjs [--rate 1000] [--seconds 20] [--users 20000]
+//                                              [--synchronous full|normal] [--flush-ms 5000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { resolveScoringConfig } from '../dist/config/resolve-config.js';
+import { createEnricher } from '../dist/enrich/create-enricher.js';
+import { validateEvent } from '../dist/event/validate-event.js';
+import { createPipeline } from '../dist/pipeline.js';
+import { SqliteQueue } from '../dist/queue/sqlite-queue.js';
+import { generateDataset } from '../dist/simulate/generate-dataset.js';
+import { openSqliteDatabase } from '../dist/store/database.js';
+import { migrateToLatest } from '../dist/store/migrations.js';
+import { LocalScoring } from '../dist/worker/local-scoring.js';
+
+const { values: opts } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '20' },
+    users: { type: 'string', default: '20000' },
+    warm: { type: 'string', default: '30000' },
+    synchronous: { type: 'string', default: 'full' },
+    'flush-ms': { type: 'string', default: '5000' },
+  },
+});
+const rate = Number(opts.rate);
+const seconds = Number(opts.seconds);
+const dir = mkdtempSync(join(tmpdir(), 'lg-assess-'));
+const file = join(dir, 'lg.db');
+const scoring = resolveScoringConfig();
+const setup = openSqliteDatabase(file);
+await migrateToLatest(setup);
+await setup.destroy();
+const db = openSqliteDatabase(file, { synchronous: opts.synchronous });
+const reader = openSqliteDatabase(file, { backgroundCheckpoint: false });
+const queue = new SqliteQueue(db, { maxAttempts: 5, reader });
+
+const DAY = 86_400_000;
+const start = new Date(Math.floor(Date.now() / DAY) * DAY - 31 * DAY).toISOString().slice(0, 10);
+const events = [];
+const need = Number(opts.warm) + rate * seconds;
+for (const r of generateDataset({ users: Number(opts.users), days: 30, seed: 99, start }).records) {
+  const v = validateEvent(JSON.parse(JSON.stringify(r)), { maxTimestampMs: Date.now() + DAY });
+  if (v.ok) events.push(v.event);
+  if (events.length >= need) break;
+}
+const warm = events.slice(0, Number(opts.warm));
+const sync = events.slice(Number(opts.warm));
+
+const local = new LocalScoring({
+  db,
+  readDb: reader,
+  queue,
+  pipeline: createPipeline({ enricher: createEnricher(), config: scoring }),
+  scoring,
+  log: pino({ level: 'warn' }),
+  batchSize: 1000,
+  leaseMs: 60_000,
+  runWorker: true,
+  profileFlushMs: Number(opts['flush-ms']),
+});
+for (let i = 0; i < warm.length; i += 1000) await queue.enqueue(warm.slice(i, i + 1000), Date.now());
+const t = Date.now();
+await local.drain();
+console.log(`warm-up: ${warm.length} events queued and scored in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+
+const latencies = [];
+const began = performance.now();
+let sent = 0;
+await new Promise((resolve) => {
+  const tick = () => {
+    const due = Math.min(sync.length, Math.floor(((performance.now() - began) / 1000) * rate));
+    while (sent < due) {
+      const scheduled = began + (sent * 1000) / rate;
+      const ev = sync[sent++];
+      local.assessNow(ev).then(
+        () => latencies.push(performance.now() - scheduled),
+        (err) => console.error(err.message),
+      );
+    }
+    if (sent >= sync.length || performance.now() - began > seconds * 1000) resolve();
+    else setImmediate(tick);
+  };
+  tick();
+});
+await local.scorer.flushed();
+latencies.sort((a, b) => a - b);
+const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1);
+console.log(
+  `assessNow at ${rate}/s for ${seconds} s: ${latencies.length} answered; ms p50 ${q(0.5)}, p90 ${q(0.9)}, p99 ${q(0.99)}, max ${latencies[latencies.length - 1].toFixed(1)}`,
+);
+await local.close();
+await queue.close();
+await reader.destroy();
+await db.destroy();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,79 @@
+// Open-loop HTTP load for latency: request i is sent at start + i/rate whatever happened to the
+// earlier ones, and its latency runs from that scheduled time to the end of its response, so a
+// stall counts for every request it delayed (no coordinated omission). Run as its own small
+// process by bench/service-load.mjs, so that the generator's heap (hundreds of MB of prepared
+// batches) and its garbage collections are not in the measured path.
+//   node bench/open-loop-client.mjs URL KEY BODIES_FILE RATE SECONDS  → one JSON line on stdout
+// Not autocannon: its --overallRate lets each connection send its per-second quota back to back
+// at the top of every second, so "1,000/s" over 32 connections is a burst of 32 concurrent
+// requests for part of each second and nothing for the rest; its latencies are that burst's queueing.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+
+const [url, key, bodiesFile, rateArg, secondsArg] = process.argv.slice(2);
+const rate = Number(rateArg);
+const total = Math.round(Number(secondsArg) * rate);
+const bodies = JSON.parse(readFileSync(bodiesFile, 'utf8'));
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const target = new URL(url);
+const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+const latencies = new Float64Array(total);
+const worstBySecond = [];
+const counts = { ok: 0, other: 0, errors: 0 };
+
+const began = performance.now();
+await new Promise((resolve) => {
+  let sent = 0;
+  let done = 0;
+  const finish = (i, scheduled) => {
+    const ms = performance.now() - scheduled;
+    latencies[i] = ms;
+    const second = Math.floor((scheduled - began) / 1000);
+    worstBySecond[second] = Math.max(worstBySecond[second] ?? 0, Math.round(ms));
+    if (++done === total) resolve();
+  };
+  const send = (i, scheduled) => {
+    const body = bodies[i % bodies.length];
+    const req = http.request(
+      target,
+      { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 200) counts.ok++;
+          else counts.other++;
+          finish(i, scheduled);
+        });
+      },
+    );
+    req.on('error', () => {
+      counts.errors++;
+      finish(i, scheduled);
+    });
+    req.end(body);
+  };
+  const tick = () => {
+    const now = performance.now();
+    while (sent < total && began + (sent * 1000) / rate <= now) {
+      send(sent, began + (sent * 1000) / rate);
+      sent++;
+    }
+    if (sent < total) setTimeout(tick, Math.max(0, began + (sent * 1000) / rate - performance.now()));
+  };
+  tick();
+});
+agent.destroy();
+const sorted = Array.from(latencies).sort((a, b) => a - b);
+const at = (p) => Number(sorted[Math.min(total - 1, Math.floor(p * total))].toFixed(1));
+console.log(
+  JSON.stringify({
+    ...counts,
+    seconds: (performance.now() - began) / 1000,
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    p999: at(0.999),
+    max: Number(sorted[total - 1].toFixed(1)),
+    worstBySecond,
+  }),
+);
