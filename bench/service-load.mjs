@@ -1,4 +1,5 @@
-// Load test of the service over real HTTP, client (autocannon) on the same machine.
+// Load test of the service over real HTTP, clients on the same machine (autocannon for ingest,
+// bench/open-loop-client.mjs for the synchronous endpoint).
 //   node bench/service-load.mjs [--ingest-seconds 60] [--ingest-rate EVENTS_PER_S] [--assess-seconds 60]
 //                               [--assess-rate 1000] [--batch 1000]
 // 1. Batch ingest: POST /v1/events with batches of --batch generated events, as fast as the
@@ -164,6 +165,12 @@ if (during.length >= 2) {
 console.log(`queue depth by second: ${samples.map((s) => s.depth).join(' ')}`);
 console.log(
   `server RSS: ${rssStart} MB at start, ${rssAfterIngest} MB after ingest; by second: ${samples.map((s) => s.rss).join(' ')}`,
+);
+console.log(
+  `every 10 s, scorer heap MB / users cached: ${samples
+    .filter((_, i) => i % 10 === 9)
+    .map((s) => `${s.scorerHeapMb}/${s.cached}`)
+    .join(' ')}`,
 );
 
 // Phase 2: synchronous assessments at a fixed rate, evenly spaced (open loop), from a client

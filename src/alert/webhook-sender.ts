@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { AuditRepository } from '../store/audit-repository.js';
 import type { Database } from '../store/database.js';
-import { checkPageLimit, decodeCursor, type Page, pageOf } from '../store/page-cursor.js';
+import { checkPageLimit, decodeCursor, newestFirst, type Page, pageOf } from '../store/page-cursor.js';
 import { alertDb } from './alert-tables.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature.js';
 
@@ -108,17 +108,8 @@ export class WebhookSender {
     let q = this.db.selectFrom('webhook_deliveries').selectAll();
     if (filter.status !== undefined) q = q.where('status', '=', filter.status);
     if (filter.alertId !== undefined) q = q.where('alert_id', '=', filter.alertId);
-    if (filter.cursor !== undefined) {
-      const after = decodeCursor(filter.cursor);
-      q = q
-        .where('created_at', '<=', after.t)
-        .where((eb) => eb.or([eb('created_at', '<', after.t), eb('id', '<', after.id)]));
-    }
-    const rows = await q
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
+    const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+    const rows = await newestFirst(q, { time: 'created_at', id: 'id' }, after, limit).execute();
     const toDelivery = (r: (typeof rows)[number]): WebhookDelivery => {
       const d: WebhookDelivery = {
         id: r.id,

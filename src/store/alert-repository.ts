@@ -4,7 +4,7 @@ import type { RiskLevel } from '../event/assessment.js';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
 import { inTransaction } from './in-transaction.js';
-import { checkPageLimit, decodeCursor, type Page, pageOf } from './page-cursor.js';
+import { checkPageLimit, decodeCursor, newestFirst, type Page, pageOf } from './page-cursor.js';
 
 /** Where an alert is in its life: raised, seen by someone, closed. */
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
@@ -115,17 +115,8 @@ export class AlertRepository {
       q = q.where(sql<boolean>`body like ${jsonStringPattern(filter.ip)} escape '!'`);
     if (filter.from !== undefined) q = q.where('created_at', '>=', filter.from);
     if (filter.to !== undefined) q = q.where('created_at', '<', filter.to);
-    if (filter.cursor !== undefined) {
-      const after = decodeCursor(filter.cursor);
-      q = q
-        .where('created_at', '<=', after.t)
-        .where((eb) => eb.or([eb('created_at', '<', after.t), eb('id', '<', after.id)]));
-    }
-    const rows = await q
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
+    const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+    const rows = await newestFirst(q, { time: 'created_at', id: 'id' }, after, limit).execute();
     return pageOf(rows, limit, toAlert, (r) => ({ t: Number(r.created_at), id: r.id }));
   }
 }

@@ -5,7 +5,7 @@ import { chunked } from './chunked.js';
 import type { Database } from './database.js';
 import type { EventKey } from './event-key.js';
 import { inTransaction } from './in-transaction.js';
-import { checkPageLimit, decodeCursor, type Page, pageOf } from './page-cursor.js';
+import { checkPageLimit, decodeCursor, newestFirst, type Page, pageOf } from './page-cursor.js';
 import { ReusedInsert } from './reused-insert.js';
 
 /**
@@ -135,18 +135,8 @@ export class AssessmentRepository {
     if (filter.reason !== undefined) {
       q = q.where(sql<boolean>`reason_codes like ${likeReason(filter.reason)} escape '\\'`);
     }
-    if (filter.cursor !== undefined) {
-      const after = decodeCursor(filter.cursor);
-      // ts <= t narrows the index range; the OR then drops the rows already shown.
-      q = q
-        .where('ts', '<=', after.t)
-        .where((eb) => eb.or([eb('ts', '<', after.t), eb('event_id', '<', after.id)]));
-    }
-    const rows = await q
-      .orderBy('ts', 'desc')
-      .orderBy('event_id', 'desc')
-      .limit(limit + 1)
-      .execute();
+    const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+    const rows = await newestFirst(q, { time: 'ts', id: 'event_id' }, after, limit).execute();
     return pageOf(
       rows,
       limit,

@@ -2,7 +2,14 @@ import type { Insertable, Kysely } from 'kysely';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
 import { inTransaction } from './in-transaction.js';
-import { checkPageLimit, decodeCursor, InvalidCursorError, type Page, pageOf } from './page-cursor.js';
+import {
+  checkPageLimit,
+  decodeCursor,
+  InvalidCursorError,
+  newestFirst,
+  type Page,
+  pageOf,
+} from './page-cursor.js';
 import { ReusedInsert } from './reused-insert.js';
 
 const INSERT_AUDIT = new ReusedInsert<Insertable<Database['audit_log']>>(
@@ -78,18 +85,14 @@ export class AuditRepository {
     if (filter.action !== undefined) q = q.where('action', '=', filter.action);
     if (filter.from !== undefined) q = q.where('at', '>=', filter.from);
     if (filter.to !== undefined) q = q.where('at', '<', filter.to);
+    let after: { t: number; id: number } | undefined;
     if (filter.cursor !== undefined) {
-      const after = decodeCursor(filter.cursor);
-      if (!/^\d{1,15}$/.test(after.id)) throw new InvalidCursorError(filter.cursor);
-      q = q
-        .where('at', '<=', after.t)
-        .where((eb) => eb.or([eb('at', '<', after.t), eb('id', '<', Number(after.id))]));
+      const key = decodeCursor(filter.cursor);
+      // Audit ids are integers: a cursor with another id was not made here.
+      if (!/^\d{1,15}$/.test(key.id)) throw new InvalidCursorError(filter.cursor);
+      after = { t: key.t, id: Number(key.id) };
     }
-    const rows = await q
-      .orderBy('at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
+    const rows = await newestFirst(q, { time: 'at', id: 'id' }, after, limit).execute();
     const toEntry = (r: (typeof rows)[number]): StoredAuditEntry => {
       const entry: StoredAuditEntry = {
         id: Number(r.id),

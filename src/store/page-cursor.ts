@@ -1,3 +1,5 @@
+import { type SelectQueryBuilder, sql } from 'kysely';
+
 /**
  * A page cursor for newest-first lists: the sort key of the last row returned, `[time, id]`,
  * as base64url JSON. Opaque to clients (they pass back `nextCursor` as it came); the id breaks
@@ -37,6 +39,30 @@ export function pageOf<Row, Item>(
   const items = rows.slice(0, limit).map(toItem);
   const last = rows.length > limit ? rows[limit - 1] : undefined;
   return last === undefined ? { items } : { items, nextCursor: encodeCursor(keyOf(last)) };
+}
+
+/**
+ * Orders a list query newest first by (time, id), starts it after `after` (the decoded cursor) and
+ * asks for `limit + 1` rows, the extra one for {@link pageOf}. Every list in the store pages the
+ * same way; the column names are the table's time and id columns.
+ */
+export function newestFirst<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  columns: { time: string; id: string },
+  after: { t: number; id: string | number } | undefined,
+  limit: number,
+): SelectQueryBuilder<DB, TB, O> {
+  const time = sql.ref(columns.time);
+  const id = sql.ref(columns.id);
+  // time <= t narrows the index range; the OR then drops the rows of that millisecond already shown.
+  const rest =
+    after === undefined
+      ? query
+      : query.where(sql<boolean>`${time} <= ${after.t} and (${time} < ${after.t} or ${id} < ${after.id})`);
+  return rest
+    .orderBy(time, 'desc')
+    .orderBy(id, 'desc')
+    .limit(limit + 1);
 }
 
 export function encodeCursor(key: PageKey): string {
