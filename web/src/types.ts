@@ -1,40 +1,12 @@
-/** The API's shapes, as the dashboard reads them (docs/API.md, DESIGN §2). */
+/**
+ * The API's shapes, as the dashboard reads them (docs/API.md, DESIGN §2). Where the server has a
+ * type for one, it is imported for its shape only (nothing of the server is bundled), so the
+ * dashboard cannot drift from what the API sends.
+ */
+import type { Action, Assessment, RiskLevel } from '../../src/event/assessment.js';
 
-export type Action = 'allow' | 'challenge' | 'deny';
-export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
-
-export interface Reason {
-  code: string;
-  score: number;
-  message: string;
-}
-
-export interface Assessment {
-  eventId: string;
-  userId: string;
-  timestamp: string;
-  riskScore: number;
-  riskLevel: RiskLevel;
-  action: Action;
-  accountLocked: boolean;
-  reasons: Reason[];
-  scores: Record<string, number>;
-  context: {
-    country?: string;
-    city?: string;
-    lat?: number;
-    lon?: number;
-    asn?: number;
-    org?: string;
-    network: string;
-    device: { browser?: string; os?: string; type: string };
-  };
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
+export type { Action, Assessment, Reason, RiskLevel } from '../../src/event/assessment.js';
+export type { Page } from '../../src/store/page-cursor.js';
 
 export interface StatsBucket {
   t: string;
