@@ -104,6 +104,8 @@ async function metrics() {
     unwritten: get(/^loginguard_baselines_unwritten (\S+)$/gm),
     cached: get(/^loginguard_cached_users (\S+)$/gm),
     scorerHeapMb: Math.round(get(/^loginguard_scorer_heap_used_bytes (\S+)$/gm) / 1048576),
+    mainHeapMb: Math.round(get(/^loginguard_nodejs_heap_size_used_bytes (\S+)$/gm) / 1048576),
+    externalMb: Math.round(get(/^loginguard_nodejs_external_memory_bytes (\S+)$/gm) / 1048576),
   };
 }
 
@@ -167,9 +169,9 @@ console.log(
   `server RSS: ${rssStart} MB at start, ${rssAfterIngest} MB after ingest; by second: ${samples.map((s) => s.rss).join(' ')}`,
 );
 console.log(
-  `every 10 s, scorer heap MB / users cached: ${samples
+  `every 10 s, RSS / main heap / main external / scorer heap (MB) / users cached: ${samples
     .filter((_, i) => i % 10 === 9)
-    .map((s) => `${s.scorerHeapMb}/${s.cached}`)
+    .map((s) => `${s.rss}/${s.mainHeapMb}/${s.externalMb}/${s.scorerHeapMb}/${s.cached}`)
     .join(' ')}`,
 );
 
