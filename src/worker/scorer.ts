@@ -112,7 +112,8 @@ export class Scorer {
     let stateAt = 0;
     this.flushTimer = setInterval(
       () => {
-        void this.flushProfiles({ dueOnly: this.writeBehind }).catch(() => {});
+        // A flush still writing its slices takes the newly due users on its next tick.
+        if (!this.flushing) void this.flushProfiles({ dueOnly: this.writeBehind }).catch(() => {});
         const at = Date.now();
         if (options.onState && at - stateAt >= STATE_EVERY_MS) {
           stateAt = at;
@@ -405,7 +406,7 @@ const DEFAULT_TRIM_MS = 5000;
 /** How often `onState` hears the cache and backlog figures. */
 const STATE_EVERY_MS = 1000;
 
-/** Baselines encoded and committed together while flushing: well under a millisecond of encoding and a commit of a few. */
+/** Baselines per flush transaction: well under a millisecond of encoding, and a short commit. */
 const FLUSH_SLICE = 16;
 
 /** Every decision goes to the audit log, in a few fields; the assessment holds the rest. */
