@@ -6,6 +6,8 @@
 import type { Action, Assessment, RiskLevel } from '../../src/event/assessment.js';
 
 export type { Action, Assessment, Reason, RiskLevel } from '../../src/event/assessment.js';
+export type { AlertStatus, StoredAlert as Alert } from '../../src/store/alert-repository.js';
+export type { StoredAuditEntry as AuditEntry } from '../../src/store/audit-repository.js';
 export type { Page } from '../../src/store/page-cursor.js';
 
 export interface StatsBucket {
@@ -65,16 +67,6 @@ export interface UserView {
   recent: Assessment[];
 }
 
-export interface AuditEntry {
-  id: number;
-  at: number;
-  actor: string;
-  action: string;
-  target?: string | null;
-  sourceIp?: string | null;
-  detail: Record<string, unknown>;
-}
-
 export interface StoredEvent {
   eventId: string;
   userId: string;
@@ -83,19 +75,6 @@ export interface StoredEvent {
   deviceId?: string;
   success: boolean;
   [field: string]: unknown;
-}
-
-export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
-
-export interface Alert {
-  id: string;
-  eventId: string;
-  userId: string;
-  kind: string;
-  severity: RiskLevel;
-  createdAt: number;
-  status: AlertStatus;
-  body: Record<string, unknown>;
 }
 
 export interface AlertRuleView {
