@@ -132,12 +132,19 @@ const ingest = await autocannon({
   ],
 });
 const ingestEnd = Date.now();
-// Let the worker finish what was accepted.
-let drained = await metrics();
-while (drained.depth > 0) {
-  await new Promise((r) => setTimeout(r, 500));
-  drained = await metrics();
+/** Polls the server's metrics every 500 ms until `done(metrics)` (or `maxMs`); returns the last. */
+async function metricsWhen(done, maxMs = Number.POSITIVE_INFINITY) {
+  const started = Date.now();
+  let m = await metrics();
+  while (!done(m) && Date.now() - started < maxMs) {
+    await new Promise((r) => setTimeout(r, 500));
+    m = await metrics();
+  }
+  return m;
 }
+
+// Let the worker finish what was accepted.
+const drained = await metricsWhen((m) => m.depth === 0);
 const drainedAt = Date.now();
 clearInterval(sampler);
 // What the server counted as queued (a 202 may carry per-item rejections or duplicates).
@@ -179,11 +186,7 @@ console.log(
 // process of its own (bench/open-loop-client.mjs says why not autocannon). It starts once the
 // baselines the ingest changed are written (write-behind), so each phase is measured on its own.
 const settleStart = Date.now();
-let settled = await metrics();
-while (settled.unwritten > 0 && Date.now() - settleStart < 120_000) {
-  await new Promise((r) => setTimeout(r, 500));
-  settled = await metrics();
-}
+const settled = await metricsWhen((m) => m.unwritten === 0, 120_000);
 console.log(
   `\nbaselines written ${((Date.now() - settleStart) / 1000).toFixed(1)} s after the queue drained; scorer: ${settled.cached.toLocaleString('en-US')} users cached, heap ${settled.scorerHeapMb} MB; server RSS ${rssMb()} MB`,
 );

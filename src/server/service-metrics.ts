@@ -44,40 +44,35 @@ export class ServiceMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     registers: [this.registry],
   });
-  private readonly queueReady = new Gauge({
-    name: 'loginguard_queue_depth',
-    help: 'Events waiting in the queue (ready and leased)',
-    registers: [this.registry],
-  });
-  private readonly queueFailed = new Gauge({
-    name: 'loginguard_queue_failed',
-    help: 'Poison events in the failed list',
-    registers: [this.registry],
-  });
-  private readonly queueAge = new Gauge({
-    name: 'loginguard_queue_oldest_age_seconds',
-    help: 'Age of the oldest event still queued (0 when empty)',
-    registers: [this.registry],
-  });
-
-  private readonly cachedUsers = new Gauge({
-    name: 'loginguard_cached_users',
-    help: 'Users whose baseline and lock the scorer holds in memory',
-    registers: [this.registry],
-  });
-  private readonly unwrittenBaselines = new Gauge({
-    name: 'loginguard_baselines_unwritten',
-    help: 'Baselines changed in memory and not yet written (write-behind backlog)',
-    registers: [this.registry],
-  });
-  private readonly scorerHeap = new Gauge({
-    name: 'loginguard_scorer_heap_used_bytes',
-    help: "V8 heap in use by the scorer (the scoring thread's own when it runs on one)",
-    registers: [this.registry],
-  });
+  private readonly queueReady = this.gauge(
+    'loginguard_queue_depth',
+    'Events waiting in the queue (ready and leased)',
+  );
+  private readonly queueFailed = this.gauge('loginguard_queue_failed', 'Poison events in the failed list');
+  private readonly queueAge = this.gauge(
+    'loginguard_queue_oldest_age_seconds',
+    'Age of the oldest event still queued (0 when empty)',
+  );
+  private readonly cachedUsers = this.gauge(
+    'loginguard_cached_users',
+    'Users whose baseline and lock the scorer holds in memory',
+  );
+  private readonly unwrittenBaselines = this.gauge(
+    'loginguard_baselines_unwritten',
+    'Baselines changed in memory and not yet written (write-behind backlog)',
+  );
+  private readonly scorerHeap = this.gauge(
+    'loginguard_scorer_heap_used_bytes',
+    "V8 heap in use by the scorer (the scoring thread's own when it runs on one)",
+  );
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'loginguard_' });
+  }
+
+  /** A gauge on this registry: the service sets it from what it polls or hears. */
+  private gauge(name: string, help: string): Gauge {
+    return new Gauge({ name, help, registers: [this.registry] });
   }
 
   recordAssessments(assessments: readonly Assessment[]): void {

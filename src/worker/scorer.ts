@@ -94,6 +94,7 @@ export class Scorer {
   private readonly dirty = new Map<string, number>();
   private readonly flushMs: number;
   private readonly flushTimer: NodeJS.Timeout;
+  private readonly stateTimer: NodeJS.Timeout | undefined;
   private readonly writeBehind: boolean;
   private flushing: Promise<void> | undefined;
   private readonly maxCachedUsers: number;
@@ -108,24 +109,25 @@ export class Scorer {
     this.writeBehind = this.flushMs > 0;
     // Ticks a few times per interval, each writing what has become due; without write-behind the
     // tick only trims the cache.
-    const tickMs = this.writeBehind ? Math.max(50, Math.min(250, this.flushMs / 4)) : DEFAULT_TRIM_MS;
-    let stateAt = 0;
     this.flushTimer = setInterval(
       () => {
         // A flush still writing its slices takes the newly due users on its next tick.
         if (!this.flushing) void this.flushProfiles({ dueOnly: this.writeBehind }).catch(() => {});
-        const at = Date.now();
-        if (options.onState && at - stateAt >= STATE_EVERY_MS) {
-          stateAt = at;
-          options.onState({
-            cachedUsers: this.loaded.size,
-            unwrittenBaselines: this.dirty.size,
-            heapUsedBytes: getHeapStatistics().used_heap_size,
-          });
-        }
       },
-      Math.min(tickMs, STATE_EVERY_MS),
+      this.writeBehind ? Math.max(50, Math.min(250, this.flushMs / 4)) : DEFAULT_TRIM_MS,
     ).unref();
+    const { onState } = options;
+    this.stateTimer = onState
+      ? setInterval(
+          () =>
+            onState({
+              cachedUsers: this.loaded.size,
+              unwrittenBaselines: this.dirty.size,
+              heapUsedBytes: getHeapStatistics().used_heap_size,
+            }),
+          STATE_EVERY_MS,
+        ).unref()
+      : undefined;
   }
 
   /** Scores a batch taken from the queue; the caller acks `assessed` + `skipped` and fails `poison`. */
@@ -215,6 +217,7 @@ export class Scorer {
   /** Writes every changed baseline and waits for all writes: for shutdown. Stops the flush timer. */
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
+    clearInterval(this.stateTimer);
     await this.flushProfiles();
     await this.commits.flushed();
   }
