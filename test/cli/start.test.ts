@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from './run-cli.js';
 
 const BIN = fileURLToPath(new URL('../../bin/loginguard.js', import.meta.url));
@@ -15,6 +15,10 @@ describe('loginguard start --demo (what npm start runs)', () => {
     const child = spawn(process.execPath, [BIN, 'start', '--demo', '--port', '0', '--data-dir', dataDir], {
       env: { ...process.env, LOGINGUARD_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // A failed assertion must not leave the server running.
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
