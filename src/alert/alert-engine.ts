@@ -7,6 +7,7 @@ import type { Assessment, RiskLevel } from '../event/assessment.js';
 import type { LoginEvent } from '../event/login-event.js';
 import { AlertRepository, type StoredAlert } from '../store/alert-repository.js';
 import { type AuditEntry, AuditRepository } from '../store/audit-repository.js';
+import { chunked } from '../store/chunked.js';
 import type { Database } from '../store/database.js';
 import { EventRepository } from '../store/event-repository.js';
 import type { AlertChannel } from './alert-config.js';
@@ -35,6 +36,18 @@ export interface AlertEngineOptions {
   now?: () => number;
   /** Instead of the configured SMTP server or mail folder (tests). */
   mail?: MailTransport;
+}
+
+/**
+ * What processing one batch stores, written in one transaction at its end: one transaction per
+ * incident, alert and mail (each an fsync, each waiting for the write lock the scoring thread
+ * holds) blocked the main thread for seconds a minute under load (bench/service-load.mjs).
+ */
+interface BatchWrites {
+  incidents: Map<string, IncidentState>;
+  alerts: StoredAlert[];
+  audit: AuditEntry[];
+  webhooks: { alertId: string; body: unknown }[];
 }
 
 /** An alerting login with what the engine looked up for it. */
@@ -194,10 +207,26 @@ export class AlertEngine {
       if (group) group.push({ assessment, event, channels, ref });
       else groups.set(ref.key, [{ assessment, event, channels, ref }]);
     }
-    for (const [key, group] of groups) await this.processIncident(key, group);
+    const writes: BatchWrites = { incidents: new Map(), alerts: [], audit: [], webhooks: [] };
+    for (const [key, group] of groups) await this.processIncident(key, group, writes);
+    await this.store(writes);
   }
 
-  private async processIncident(key: string, group: Candidate[]): Promise<void> {
+  /** Writes what a batch produced, then starts its webhook deliveries. */
+  private async store(writes: BatchWrites): Promise<void> {
+    if (writes.incidents.size === 0 && writes.audit.length === 0) return;
+    const deliveries = await this.options.db.transaction().execute(async (trx) => {
+      await saveIncidents(trx, [...writes.incidents.values()], this.now());
+      await new AlertRepository(trx).insertMany(writes.alerts);
+      await new AuditRepository(trx).append(writes.audit);
+      const ids: string[] = [];
+      for (const w of writes.webhooks) ids.push(...(await this.webhooks.store(trx, w.alertId, w.body)));
+      return ids;
+    });
+    this.webhooks.start(deliveries);
+  }
+
+  private async processIncident(key: string, group: Candidate[], writes: BatchWrites): Promise<void> {
     const cfg = this.options.service.alerts;
     let state = this.incidents.get(key) ?? (await this.loadIncident(key));
     let members: Candidate[] = [];
@@ -217,7 +246,7 @@ export class AlertEngine {
         cfg,
       );
       if (observed.opened && state !== undefined && members.length > 0) {
-        await this.finishIncident(state, members);
+        await this.finishIncident(state, members, writes);
         members = [];
       }
       state = observed.state;
@@ -231,15 +260,21 @@ export class AlertEngine {
       }
     }
     if (state === undefined) return;
-    await this.finishIncident(state, members);
-    for (const c of userMails) await this.sendUserMail(c, state);
+    await this.finishIncident(state, members, writes);
+    // Mail after the team's notice is decided; the incident's state as the batch left it is stored.
+    for (const c of userMails) await this.sendUserMail(c, state, writes);
   }
 
-  /** Tells the team (and the webhooks) about the incident if it is due, and stores its state. */
-  private async finishIncident(state: IncidentState, members: Candidate[]): Promise<void> {
+  /** Tells the team (and the webhooks) about the incident if it is due; its state joins `writes`. */
+  private async finishIncident(
+    state: IncidentState,
+    members: Candidate[],
+    writes: BatchWrites,
+  ): Promise<void> {
     const cfg = this.options.service.alerts;
     const notice = takeTeamNotice(state, state.lastAt, cfg);
-    await this.saveIncident(state);
+    this.cacheIncident(state);
+    writes.incidents.set(state.key, state);
     if (notice === undefined || members.length === 0) return;
     const t = this.now();
     const channels = new Set(members.flatMap((m) => [...m.channels]));
@@ -277,34 +312,31 @@ export class AlertEngine {
         samples: samples.map((s) => ({ eventId: s.eventId, userId: s.userId, ...s.login })),
       },
     };
-    await this.alerts.insertMany([alert]);
-    const audit: AuditEntry[] = [
-      {
-        at: t,
-        actor: 'loginguard',
-        action: notice === 'alert' ? 'alert.raise' : 'alert.digest',
-        target: id,
-        detail: { kind: state.kind, incident: state.key, count: state.count, severity },
-      },
-    ];
+    writes.alerts.push(alert);
+    writes.audit.push({
+      at: t,
+      actor: 'loginguard',
+      action: notice === 'alert' ? 'alert.raise' : 'alert.digest',
+      target: id,
+      detail: { kind: state.kind, incident: state.key, count: state.count, severity },
+    });
     const team = this.teamFor(last.event?.tenant);
     if (channels.has('team') && team.length > 0) {
       await this.send(
         { to: team, ...renderTeamMail(state, notice, samples) },
         { action: 'alert.team_mail', target: id, detail: { to: team, notice } },
-        audit,
+        writes.audit,
       );
     }
-    await this.audit.append(audit);
     if (channels.has('webhook')) {
-      await this.webhooks.enqueue(
-        id,
-        webhookBody(notice === 'alert' ? 'alert.created' : 'alert.digest', alert),
-      );
+      writes.webhooks.push({
+        alertId: id,
+        body: webhookBody(notice === 'alert' ? 'alert.created' : 'alert.digest', alert),
+      });
     }
   }
 
-  private async sendUserMail(c: Candidate, state: IncidentState): Promise<void> {
+  private async sendUserMail(c: Candidate, state: IncidentState, writes: BatchWrites): Promise<void> {
     const to = recipientOf(c.event, c.assessment.userId);
     if (!to) return;
     const t = this.now();
@@ -326,7 +358,6 @@ export class AlertEngine {
       secureUrl: link('secure'),
       expiresAt: exp,
     });
-    const audit: AuditEntry[] = [];
     await this.send(
       { to: [to], ...content },
       {
@@ -334,9 +365,8 @@ export class AlertEngine {
         target: c.assessment.userId,
         detail: { to, eventId: c.assessment.eventId, incident: state.key, mailId },
       },
-      audit,
+      writes.audit,
     );
-    await this.audit.append(audit);
   }
 
   /** Sends a mail and records the outcome; a failure is logged and audited, never thrown. */
@@ -375,26 +405,37 @@ export class AlertEngine {
     return row ? (JSON.parse(row.state) as IncidentState) : undefined;
   }
 
-  private async saveIncident(state: IncidentState): Promise<void> {
+  /** Keeps the incident's state for the next batch; past the bound the cache starts afresh. */
+  private cacheIncident(state: IncidentState): void {
     if (this.incidents.size >= MAX_CACHED_INCIDENTS && !this.incidents.has(state.key)) this.incidents.clear();
     this.incidents.set(state.key, state);
-    const row = {
-      key: state.key,
-      kind: state.kind,
-      state: JSON.stringify(state),
-      last_at: state.lastAt,
-      updated_at: this.now(),
-    };
-    await alertDb(this.options.db)
+  }
+}
+
+/** Stores incident states (insert or replace), a statement per chunk. */
+async function saveIncidents(
+  db: Kysely<Database>,
+  states: readonly IncidentState[],
+  at: number,
+): Promise<void> {
+  const rows = states.map((state) => ({
+    key: state.key,
+    kind: state.kind,
+    state: JSON.stringify(state),
+    last_at: state.lastAt,
+    updated_at: at,
+  }));
+  for (const chunk of chunked(rows, 5)) {
+    await alertDb(db)
       .insertInto('alert_incidents')
-      .values(row)
+      .values(chunk)
       .onConflict((oc) =>
-        oc.column('key').doUpdateSet({
-          kind: row.kind,
-          state: row.state,
-          last_at: row.last_at,
-          updated_at: row.updated_at,
-        }),
+        oc.column('key').doUpdateSet((eb) => ({
+          kind: eb.ref('excluded.kind'),
+          state: eb.ref('excluded.state'),
+          last_at: eb.ref('excluded.last_at'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
       )
       .execute();
   }

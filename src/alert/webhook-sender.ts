@@ -58,13 +58,21 @@ export class WebhookSender {
 
   /** Stores a delivery of `body` per URL (none again for an alert already enqueued) and tries each now. */
   async enqueue(alertId: string, body: unknown): Promise<void> {
-    if (this.options.urls.length === 0) return;
+    this.start(await this.store(this.options.db, alertId, body));
+  }
+
+  /**
+   * Stores a delivery of `body` per URL through `db` (a transaction of the caller's) without trying
+   * it; returns the ids of the new deliveries, for `start` once that transaction has committed.
+   */
+  async store(db: Kysely<Database>, alertId: string, body: unknown): Promise<string[]> {
+    if (this.options.urls.length === 0) return [];
     const t = this.now();
     const text = JSON.stringify(body);
     const ids: string[] = [];
     for (const url of this.options.urls) {
       const id = `wd_${randomUUID()}`;
-      const result = await this.db
+      const result = await alertDb(db)
         .insertInto('webhook_deliveries')
         .values({
           id,
@@ -83,6 +91,11 @@ export class WebhookSender {
         .executeTakeFirst();
       if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) ids.push(id);
     }
+    return ids;
+  }
+
+  /** Tries stored deliveries now (the ids `store` returned). */
+  start(ids: readonly string[]): void {
     for (const id of ids) this.schedule(id, 0);
   }
 
