@@ -22,8 +22,8 @@ export interface CacheableDatabase {
  *
  * `BEGIN` becomes `BEGIN IMMEDIATE`: every transaction takes the write lock when it starts.
  * A deferred transaction that reads first and writes later fails at once with SQLITE_BUSY
- * (busy_timeout does not apply) when another process committed in between; with IMMEDIATE the
- * second writer waits for busy_timeout instead. The project never opens a read-only transaction.
+ * (no wait applies) when another connection committed in between; with IMMEDIATE the second
+ * writer waits for the lock instead (`yieldOnBusy`). The project never opens a read-only transaction.
  */
 export function withStatementCache(db: CacheableDatabase, capacity = 256): SqliteDatabase {
   const cache = new Map<string, CacheableStatement>();

@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { type ColumnType, type Generated, Kysely, SqliteDialect } from 'kysely';
 import { withStatementCache } from './cached-statements.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
+import { yieldOnBusy } from './yield-on-busy.js';
 
 /**
  * An epoch-millisecond timestamp column (SQL `bigint`). better-sqlite3 reads it as a number;
@@ -152,7 +153,10 @@ export interface SqliteOptions {
    * is only fsynced at checkpoints); the database itself never gets corrupted.
    */
   synchronous?: 'full' | 'normal';
-  /** How long a writer waits for another process's lock before SQLITE_BUSY. Default 5000 ms. */
+  /**
+   * How long a writer waits for another connection's lock before SQLITE_BUSY, without blocking its
+   * thread (`yieldOnBusy`). Default 5000 ms.
+   */
   busyTimeoutMs?: number;
   /**
    * SQLite's page cache, in MiB (allocated as used). Default 64: with SQLite's own default
@@ -200,7 +204,8 @@ export function openSqliteDatabase(file: string, options: SqliteOptions = {}): K
   try {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    // Waiting for another connection's lock is done by `yieldOnBusy`, without blocking the thread.
+    sqlite.pragma('busy_timeout = 0');
     sqlite.pragma('foreign_keys = ON');
     // Negative: a size in KiB rather than in pages.
     sqlite.pragma(`cache_size = -${cacheSizeKb}`);
@@ -227,5 +232,11 @@ export function openSqliteDatabase(file: string, options: SqliteOptions = {}): K
       sqlite.close();
     },
   });
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({
+      database,
+      onCreateConnection: async (connection) =>
+        yieldOnBusy(connection, () => sqlite.inTransaction, Math.max(0, busyTimeoutMs)),
+    }),
+  });
 }

@@ -3,6 +3,7 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Database } from './database.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { alertsMigration } from './migrations/0002-alerts.js';
+import { queueLeasedIndexMigration } from './migrations/0003-queue-leased-index.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
 
 /**
@@ -14,6 +15,7 @@ export function migrationProvider(dialect: SqlDialectName = 'sqlite'): Migration
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(dialect),
     '0002-alerts': alertsMigration(dialect),
+    '0003-queue-leased-index': queueLeasedIndexMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

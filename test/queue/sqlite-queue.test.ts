@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
+import { DEPTH_SQL, SqliteQueue } from '../../src/queue/sqlite-queue.js';
 import { loginEvent } from '../helpers/login-events.js';
 import { openTestDatabase, tempDatabaseFile } from '../store/temp-database.js';
 import { describeQueueContract, type QueueFixture } from './queue-contract.js';
@@ -72,6 +72,19 @@ describe('SqliteQueue', () => {
     const { db, cleanup } = await openTestDatabase();
     try {
       expect(() => new SqliteQueue(db, { maxAttempts: 0 })).toThrow(/maxAttempts/);
+    } finally {
+      await cleanup();
+    }
+  });
+  it('counts its depth from indexes, not by reading the waiting events', async () => {
+    const { db, cleanup } = await openTestDatabase();
+    try {
+      const plan = async (text: string) =>
+        (await sql.raw<{ detail: string }>(`EXPLAIN QUERY PLAN ${text}`).execute(db)).rows
+          .map((r) => r.detail)
+          .join('; ');
+      expect(await plan(DEPTH_SQL.all)).toMatch(/COVERING INDEX/);
+      expect(await plan(DEPTH_SQL.leased.replace('?', '0'))).toMatch(/COVERING INDEX queue_leased/);
     } finally {
       await cleanup();
     }

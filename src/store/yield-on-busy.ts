@@ -1,0 +1,42 @@
+import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
+
+/**
+ * Makes a SQLite connection wait for the write lock without blocking its thread.
+ *
+ * Why: better-sqlite3 runs SQLite's busy handler on the calling thread, and that handler sleeps
+ * in steps of up to 100 ms. With a busy timeout, the main thread (HTTP, the live feed) stood
+ * still whenever it wanted to write while the scoring thread held the lock: 8–9 s of every 30
+ * under full ingest (bench/service-load.mjs). Instead the connection gets busy_timeout 0, and a
+ * statement that fails with SQLITE_BUSY outside a transaction (a BEGIN IMMEDIATE, or a single
+ * statement: nothing it did is kept) is tried again after a millisecond or a few, until
+ * `timeoutMs` have passed; in between the thread serves everything else.
+ */
+export function yieldOnBusy(
+  connection: DatabaseConnection,
+  inTransaction: () => boolean,
+  timeoutMs: number,
+): void {
+  const execute = connection.executeQuery.bind(connection);
+  connection.executeQuery = async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await execute<R>(query);
+      } catch (error) {
+        if (!isBusy(error) || inTransaction() || Date.now() >= deadline) throw error;
+        await sleep(Math.min(attempt, MAX_SLEEP_MS));
+      }
+    }
+  };
+}
+
+/** Longest sleep between tries: lock holders commit in 1–50 ms; polling costs microseconds. */
+const MAX_SLEEP_MS = 4;
+
+function isBusy(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
