@@ -103,6 +103,7 @@ async function metrics() {
     rejected: get(/^loginguard_events_rejected_total(?:\{[^}]*\})? (\S+)$/gm),
     unwritten: get(/^loginguard_baselines_unwritten (\S+)$/gm),
     cached: get(/^loginguard_cached_users (\S+)$/gm),
+    alerting: get(/^loginguard_alerting_backlog (\S+)$/gm),
     scorerHeapMb: Math.round(get(/^loginguard_scorer_heap_used_bytes (\S+)$/gm) / 1048576),
     mainHeapMb: Math.round(get(/^loginguard_nodejs_heap_size_used_bytes (\S+)$/gm) / 1048576),
     externalMb: Math.round(get(/^loginguard_nodejs_external_memory_bytes (\S+)$/gm) / 1048576),
@@ -176,9 +177,9 @@ console.log(
   `server RSS: ${rssStart} MB at start, ${rssAfterIngest} MB after ingest; by second: ${samples.map((s) => s.rss).join(' ')}`,
 );
 console.log(
-  `every 10 s, RSS / main heap / main external / scorer heap (MB) / users cached: ${samples
+  `every 10 s, RSS / main heap / main external / scorer heap (MB) / users cached / waiting for alerting: ${samples
     .filter((_, i) => i % 10 === 9)
-    .map((s) => `${s.rss}/${s.mainHeapMb}/${s.externalMb}/${s.scorerHeapMb}/${s.cached}`)
+    .map((s) => `${s.rss}/${s.mainHeapMb}/${s.externalMb}/${s.scorerHeapMb}/${s.cached}/${s.alerting}`)
     .join(' ')}`,
 );
 

@@ -75,6 +75,7 @@ export class AlertEngine {
   private readonly audit: AuditRepository;
   private readonly events: EventRepository;
   private tail: Promise<void> = Promise.resolve();
+  private waiting = 0;
   private closed = false;
 
   private constructor(
@@ -118,11 +119,22 @@ export class AlertEngine {
   /** The feed listener: queues the batch and returns at once. */
   readonly onAssessments = (assessments: readonly Assessment[]): void => {
     if (this.closed || !this.options.service.alerts.enabled) return;
-    if (!assessments.some(mayAlert)) return;
+    // Only those that may alert wait in memory for their turn, not the whole batch.
+    const candidates = assessments.filter(mayAlert);
+    if (candidates.length === 0) return;
+    this.waiting += candidates.length;
     this.tail = this.tail
-      .then(() => this.process(assessments))
-      .catch((err: unknown) => this.options.log.error({ err }, 'alerting failed for a batch'));
+      .then(() => this.process(candidates))
+      .catch((err: unknown) => this.options.log.error({ err }, 'alerting failed for a batch'))
+      .finally(() => {
+        this.waiting -= candidates.length;
+      });
   };
+
+  /** Assessments that may alert, handed in and not processed yet (held in memory until then). */
+  get backlog(): number {
+    return this.waiting;
+  }
 
   /** Resolves once every batch handed in so far is processed (mails sent, webhooks enqueued). */
   async idle(): Promise<void> {

@@ -48,6 +48,12 @@ export const ServiceConfigSchema = Type.Object({
    * operation dearer (the queue's indexes outgrow the cache: bench/service-load.mjs).
    */
   maxQueueDepth: Type.Integer({ minimum: 1, default: 100_000 }),
+  /**
+   * Committed assessments that may alert, waiting for alerting (held in memory), above which
+   * ingest also answers 503: when alerting falls behind (the main thread saturated by ingest), the
+   * backlog grew by ~20,000 a minute and the main heap with it (bench/service-load.mjs).
+   */
+  maxAlertingBacklog: Type.Integer({ minimum: 1, default: 20_000 }),
   /** Run the worker in the server process (the embedded default). */
   worker: Type.Boolean({ default: true }),
   /**
@@ -64,6 +70,13 @@ export const ServiceConfigSchema = Type.Object({
   profileFlushMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 5000 }),
   /** Users whose baseline and lock the worker keeps in memory (least recently used dropped beyond). */
   profileCacheUsers: Type.Integer({ minimum: 100, default: 200_000 }),
+  /**
+   * The scoring thread's V8 heap limit in MiB (its old generation). 0: from `profileCacheUsers`,
+   * 256 MiB plus 8 KiB per cached user (a cached user is ≈ 4 KiB: bench/service-load.mjs). Past it
+   * the thread dies and is replaced (ThreadedScoring) rather than the process growing without
+   * bound.
+   */
+  scoringHeapMb: Type.Integer({ minimum: 0, default: 0 }),
   workerBatch: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
   /** How long a taken batch stays leased before another worker may take it again. */
   leaseMs: Type.Integer({ minimum: 1000, default: 60_000 }),

@@ -14,7 +14,10 @@ export const API_ERRORS = {
   LG_ERR_INVALID_CURSOR: { status: 400, message: 'The cursor is not one this API gave out.' },
   LG_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests for this API key; retry later.' },
   LG_ERR_BACKLOG: { status: 503, message: 'The queue is over its bound; retry later.' },
-  LG_ERR_NOT_READY: { status: 503, message: 'The service is starting or stopping.' },
+  LG_ERR_NOT_READY: {
+    status: 503,
+    message: 'The service is starting, stopping, or restarting its scoring; retry shortly.',
+  },
   LG_ERR_INTERNAL: { status: 500, message: 'Internal error; it has been logged.' },
 } as const;
 

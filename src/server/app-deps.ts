@@ -21,6 +21,8 @@ export interface AppDeps {
   log: Logger;
   /** The directory of the anomaly models scoring with (see `openService`); unset = the rules alone. */
   modelsDir?: string;
+  /** Assessments waiting for alerting (in memory); ingest refuses more past its bound. */
+  alertingBacklog?: () => number;
   /** Called after events were queued (wakes an idle worker). */
   onEnqueued?: () => void;
   /** False while starting or draining: /readyz answers 503. */

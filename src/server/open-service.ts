@@ -118,6 +118,7 @@ export async function openService(
   const feed = new AssessmentFeed((err) => log.error({ err }, 'an assessment listener failed'));
   const alerts = await AlertEngine.open({ service, db, log, now });
   feed.subscribe(alerts.onAssessments);
+  metrics.watchAlerting(() => alerts.backlog);
   const listeners: ScoringListeners = {
     onCommitted: (assessments) => {
       metrics.recordAssessments(assessments);
@@ -142,9 +143,21 @@ export async function openService(
           runWorker: service.worker,
           profileFlushMs: service.profileFlushMs,
           maxCachedUsers: service.profileCacheUsers,
+          heapLimitMb: service.scoringHeapMb || 256 + Math.ceil((service.profileCacheUsers * 8) / 1024),
         },
         listeners,
         log,
+        {
+          beforeRestart: async () => {
+            if (!service.worker) return;
+            const recovered = await queue.recoverLeases();
+            if (recovered > 0)
+              log.warn(
+                { events: recovered },
+                'events leased by the scoring thread that died are queued again',
+              );
+          },
+        },
       );
     } else {
       scoringPart = new LocalScoring({
@@ -189,7 +202,8 @@ export async function openService(
     feed,
     log,
     now,
-    // A scoring thread that died (an uncaught error) takes the service out of rotation.
+    // A scoring thread that died takes the service out of rotation until its replacement is ready.
+    alertingBacklog: () => alerts.backlog,
     isReady: () => ready && (!(scoringService instanceof ThreadedScoring) || scoringService.alive),
     ...(modelsDir ? { modelsDir } : {}),
     ...(service.worker ? { onEnqueued: () => scoringService.wake() } : {}),

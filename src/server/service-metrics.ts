@@ -66,6 +66,18 @@ export class ServiceMetrics {
     "V8 heap in use by the scorer (the scoring thread's own when it runs on one)",
   );
 
+  /** Reports `backlog()` as `loginguard_alerting_backlog` at each scrape. */
+  watchAlerting(backlog: () => number): void {
+    new Gauge({
+      name: 'loginguard_alerting_backlog',
+      help: 'Committed assessments that may alert, waiting for alerting (held in memory)',
+      registers: [this.registry],
+      collect() {
+        this.set(backlog());
+      },
+    });
+  }
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'loginguard_' });
   }

@@ -18,6 +18,8 @@ export interface ScoringThreadData {
   runWorker: boolean;
   profileFlushMs: number;
   maxCachedUsers: number;
+  /** The thread's heap limit (V8 old generation), MiB. */
+  heapLimitMb: number;
 }
 
 /** Main thread → scoring thread. Every op but `wake` gets one `reply` with its id. */

@@ -7,9 +7,24 @@ import type { UserChangeResult } from './user-change.js';
 
 /** How long `close()` waits for the thread to finish its batch and commit before ending it. */
 const CLOSE_TIMEOUT_MS = 30_000;
+/** First wait before starting a thread again after one died; doubled per death, up to the max. */
+const RESTART_DELAY_MS = 1000;
+const MAX_RESTART_DELAY_MS = 30_000;
+/** A thread that lived this long resets the delay: its death is not part of a crash loop. */
+const STABLE_AFTER_MS = 60_000;
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
 type RequestBody = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+export interface ThreadedScoringOptions {
+  /**
+   * Runs before a thread that died is replaced: gives back the queue leases it held (in the
+   * embedded deployment it was the queue's only consumer), so its batch is scored again at once.
+   */
+  beforeRestart?: () => Promise<void>;
+  /** First delay before a restart (tests). Default 1 s. */
+  restartDelayMs?: number;
+}
 
 /**
  * {@link Scoring} on a worker thread (`scoring-thread.ts`) with its own database connections.
@@ -20,36 +35,83 @@ type RequestBody = ThreadRequest extends infer R ? (R extends { id: number } ? O
  * scoring thread owns the per-user state and everything that writes it (scoring, commits, admin
  * changes, sent to it as data: see `UserChange`). SQLite in WAL mode lets the two connections
  * write in turn and read without waiting.
+ *
+ * A thread that dies (an uncaught error, its heap limit) is replaced: calls in flight fail, calls
+ * made until the new thread is ready fail at once (and /readyz answers 503), then a new thread
+ * starts from the stored state, after 1 s, doubling up to 30 s while deaths repeat. What the dead
+ * thread had not committed is scored again from the queue; baselines it had not written yet are
+ * lost, as in a crash of the process.
  */
 export class ThreadedScoring implements Scoring {
   private nextId = 1;
   private readonly calls = new Map<number, Pending>();
+  /** Closed for good. */
   private stopped: Error | undefined;
+  /** The thread died and a new one is not ready yet. */
+  private down: Error | undefined;
   private closing: Promise<void> | undefined;
+  private worker!: Worker;
+  private startedAt = 0;
+  private restartDelay: number;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private deaths = 0;
 
   private constructor(
-    private readonly worker: Worker,
+    private readonly data: ScoringThreadData,
+    private readonly listeners: ScoringListeners,
     private readonly log: Logger,
-  ) {}
+    private readonly options: ThreadedScoringOptions,
+  ) {
+    this.restartDelay = options.restartDelayMs ?? RESTART_DELAY_MS;
+  }
 
   /** Starts the thread; resolves once it has opened the database and loaded the models. */
-  static open(data: ScoringThreadData, listeners: ScoringListeners, log: Logger): Promise<ThreadedScoring> {
-    const worker = new Worker(threadEntry(), { workerData: data });
-    const scoring = new ThreadedScoring(worker, log);
+  static async open(
+    data: ScoringThreadData,
+    listeners: ScoringListeners,
+    log: Logger,
+    options: ThreadedScoringOptions = {},
+  ): Promise<ThreadedScoring> {
+    const scoring = new ThreadedScoring(data, listeners, log, options);
+    await scoring.start();
+    return scoring;
+  }
+
+  /** Threads that died and were replaced (or are being) since `open`. */
+  get restarts(): number {
+    return this.deaths;
+  }
+
+  /** Starts a thread; resolves once it is ready, rejects if it fails to start. */
+  private start(): Promise<void> {
+    const worker = new Worker(threadEntry(), {
+      workerData: this.data,
+      resourceLimits: { maxOldGenerationSizeMb: this.data.heapLimitMb },
+    });
+    this.worker = worker;
+    const { listeners } = this;
     return new Promise((resolve, reject) => {
       let started = false;
+      let gone = false;
+      const died = (err: Error) => {
+        if (gone) return;
+        gone = true;
+        if (!started) reject(err);
+        else this.died(err);
+      };
       worker.on('message', (message: ThreadReply) => {
         switch (message.type) {
           case 'ready':
             started = true;
-            resolve(scoring);
+            this.startedAt = Date.now();
+            resolve();
             break;
           case 'failed':
-            reject(new Error(message.error));
+            died(new Error(message.error));
             void worker.terminate();
             break;
           case 'reply':
-            scoring.settle(message);
+            this.settle(message);
             break;
           case 'committed':
             listeners.onCommitted?.(message.assessments);
@@ -62,20 +124,73 @@ export class ThreadedScoring implements Scoring {
             break;
         }
       });
-      worker.on('error', (err) => {
-        if (!started) reject(err);
-        scoring.fail(err);
-      });
-      worker.on('exit', (code) => {
-        if (!started) reject(new Error(`the scoring thread exited during start-up (code ${code})`));
-        scoring.fail(new Error(`the scoring thread exited (code ${code})`));
-      });
+      worker.on('error', (err) =>
+        died(
+          started
+            ? err
+            : new Error(`the scoring thread failed during start-up: ${err.message}`, { cause: err }),
+        ),
+      );
+      worker.on('exit', (code) =>
+        died(
+          new Error(
+            started
+              ? `the scoring thread exited (code ${code})`
+              : `the scoring thread exited during start-up (code ${code})`,
+          ),
+        ),
+      );
     });
   }
 
-  /** False once the thread has died (an uncaught error); every call then fails. */
+  /** The running thread ended without being asked to: fail what waits on it, start another. */
+  private died(err: Error): void {
+    this.failCalls(err);
+    if (this.stopped || this.closing) {
+      this.stopped ??= err;
+      return;
+    }
+    this.deaths++;
+    if (Date.now() - this.startedAt >= STABLE_AFTER_MS)
+      this.restartDelay = this.options.restartDelayMs ?? RESTART_DELAY_MS;
+    this.down = err;
+    this.log.error({ err, restartInMs: this.restartDelay }, 'the scoring thread stopped; starting a new one');
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    const delay = this.restartDelay;
+    this.restartDelay = Math.min(MAX_RESTART_DELAY_MS, delay * 2);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void this.restart();
+    }, delay);
+  }
+
+  private async restart(): Promise<void> {
+    try {
+      await this.options.beforeRestart?.();
+      if (this.stopped || this.closing) return;
+      await this.start();
+      if (this.stopped || this.closing) {
+        await this.worker.terminate();
+        return;
+      }
+      this.down = undefined;
+      this.log.warn({ restarts: this.deaths }, 'a new scoring thread is ready');
+    } catch (err) {
+      if (this.stopped || this.closing) return;
+      this.log.error(
+        { err, restartInMs: this.restartDelay },
+        'the new scoring thread did not start; trying again',
+      );
+      this.scheduleRestart();
+    }
+  }
+
+  /** False while a thread that died is being replaced, and once closed: every call then fails. */
   get alive(): boolean {
-    return this.stopped === undefined;
+    return this.stopped === undefined && this.down === undefined;
   }
 
   assessNow(event: Parameters<Scoring['assessNow']>[0]) {
@@ -95,11 +210,13 @@ export class ThreadedScoring implements Scoring {
   }
 
   wake(): void {
-    if (!this.stopped) this.worker.postMessage({ op: 'wake' } satisfies ThreadRequest);
+    if (this.alive) this.worker.postMessage({ op: 'wake' } satisfies ThreadRequest);
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      clearTimeout(this.restartTimer);
+      if (this.down) this.stopped ??= new Error('scoring is closed');
       if (!this.stopped) {
         const exited = new Promise((resolve) => this.worker.once('exit', resolve));
         const timer = setTimeout(() => {
@@ -121,6 +238,7 @@ export class ThreadedScoring implements Scoring {
 
   private call(body: RequestBody): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stopped);
+    if (this.down) return Promise.reject(new Error(`scoring is restarting: ${this.down.message}`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.calls.set(id, { resolve, reject });
@@ -136,9 +254,7 @@ export class ThreadedScoring implements Scoring {
     else pending.reject(new Error(reply.error));
   }
 
-  private fail(err: Error): void {
-    if (!this.stopped) this.log.error({ err }, 'the scoring thread stopped');
-    this.stopped ??= err;
+  private failCalls(err: Error): void {
     for (const pending of this.calls.values()) pending.reject(err);
     this.calls.clear();
   }

@@ -18,7 +18,7 @@ export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise
     },
     async (_request, reply) => {
       const checks: Record<string, string> = {};
-      checks.service = deps.isReady() ? 'ok' : 'starting or stopping';
+      checks.service = deps.isReady() ? 'ok' : 'starting, stopping or restarting scoring';
       try {
         await sql`select 1`.execute(deps.db);
         checks.database = 'ok';

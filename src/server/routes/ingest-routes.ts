@@ -38,7 +38,10 @@ export async function ingestRoutes(app: FastifyInstance, deps: AppDeps): Promise
           `At most ${service.maxBatch} events per request; got ${items.length}.`,
         );
       }
-      if (deps.backlog.backlog() + items.length > service.maxQueueDepth) {
+      if (
+        deps.backlog.backlog() + items.length > service.maxQueueDepth ||
+        (deps.alertingBacklog?.() ?? 0) > service.maxAlertingBacklog
+      ) {
         reply.header('retry-after', '5');
         throw new ApiError('LG_ERR_BACKLOG');
       }
@@ -86,8 +89,13 @@ export async function ingestRoutes(app: FastifyInstance, deps: AppDeps): Promise
         body: EventBody,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const started = process.hrtime.bigint();
+      if (!deps.isReady()) {
+        // Scoring is restarting (its thread died) or the service is starting or stopping.
+        reply.header('retry-after', '1');
+        throw new ApiError('LG_ERR_NOT_READY');
+      }
       const result = validateEvent(request.body, { maxTimestampMs: now() + MAX_FUTURE_MS });
       if (!result.ok) {
         deps.metrics.rejected.inc();
