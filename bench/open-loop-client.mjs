@@ -3,16 +3,20 @@
 // stall counts for every request it delayed (no coordinated omission). Run as its own small
 // process by bench/service-load.mjs, so that the generator's heap (hundreds of MB of prepared
 // batches) and its garbage collections are not in the measured path.
-//   node bench/open-loop-client.mjs URL KEY BODIES_FILE RATE SECONDS  → one JSON line on stdout
+//   node bench/open-loop-client.mjs URL KEY BODIES_FILE RATE SECONDS [WARMUP_SECONDS]  → one JSON line
+// The first WARMUP_SECONDS of requests (default 0) are sent the same way but reported apart
+// (`warmup`), not in the percentiles: a server just started compiles its hot paths and the client
+// opens its connections then.
 // Not autocannon: its --overallRate lets each connection send its per-second quota back to back
 // at the top of every second, so "1,000/s" over 32 connections is a burst of 32 concurrent
 // requests for part of each second and nothing for the rest; its latencies are that burst's queueing.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 
-const [url, key, bodiesFile, rateArg, secondsArg] = process.argv.slice(2);
+const [url, key, bodiesFile, rateArg, secondsArg, warmupArg = '0'] = process.argv.slice(2);
 const rate = Number(rateArg);
-const total = Math.round(Number(secondsArg) * rate);
+const warm = Math.round(Number(warmupArg) * rate);
+const total = warm + Math.round(Number(secondsArg) * rate);
 const bodies = JSON.parse(readFileSync(bodiesFile, 'utf8'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const target = new URL(url);
@@ -63,17 +67,18 @@ await new Promise((resolve) => {
   tick();
 });
 agent.destroy();
-const sorted = Array.from(latencies).sort((a, b) => a - b);
-const at = (p) => Number(sorted[Math.min(total - 1, Math.floor(p * total))].toFixed(1));
+const percentiles = (values) => {
+  const sorted = Array.from(values).sort((a, b) => a - b);
+  const at = (p) =>
+    Number((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0).toFixed(1));
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), max: at(1) };
+};
 console.log(
   JSON.stringify({
     ...counts,
     seconds: (performance.now() - began) / 1000,
-    p50: at(0.5),
-    p90: at(0.9),
-    p99: at(0.99),
-    p999: at(0.999),
-    max: Number(sorted[total - 1].toFixed(1)),
+    ...percentiles(latencies.subarray(warm)),
+    warmup: warm > 0 ? percentiles(latencies.subarray(0, warm)) : undefined,
     worstBySecond,
   }),
 );

@@ -1,16 +1,19 @@
 // Load test of the service over real HTTP, clients on the same machine (autocannon for ingest,
 // bench/open-loop-client.mjs for the synchronous endpoint).
 //   node bench/service-load.mjs [--ingest-seconds 60] [--ingest-rate EVENTS_PER_S] [--assess-seconds 60]
-//                               [--assess-rate 1000] [--batch 1000]
+//                               [--assess-rate 1000] [--assess-warmup 3] [--batch 1000]
 // 1. Batch ingest: POST /v1/events with batches of --batch generated events, as fast as the
 //    server takes them (or at --ingest-rate events/s), for --ingest-seconds; samples queue depth,
 //    scored count and server RSS every second, and reports events/s accepted and scored.
-// Server settings come from the environment (LOGINGUARD_*), e.g. LOGINGUARD_SCORING_THREAD=false.
+// Server settings come from the environment (LOGINGUARD_*), e.g. LOGINGUARD_SCORING_THREAD=false;
+// LG_PROF=DIR profiles every server thread, LG_SERVER_FLAGS adds Node flags (e.g. --trace-gc) and
+// LG_SERVER_STDOUT=FILE keeps the server's stdout.
 // 2. Synchronous assess: POST /v1/assess at a fixed --assess-rate requests/s (evenly spaced, open
-//    loop) for --assess-seconds; reports latency percentiles.
+//    loop) for --assess-seconds after --assess-warmup seconds of the same (reported apart);
+//    reports latency percentiles.
 // Needs `npm run build` first. Prints a summary block for docs/BENCHMARKS.md.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +26,7 @@ const { values: opts } = parseArgs({
     'ingest-rate': { type: 'string' },
     'assess-seconds': { type: 'string', default: '60' },
     'assess-rate': { type: 'string', default: '1000' },
+    'assess-warmup': { type: 'string', default: '3' },
     batch: { type: 'string', default: '1000' },
     users: { type: 'string', default: '20000' },
     synchronous: { type: 'string', default: 'full' },
@@ -30,6 +34,7 @@ const { values: opts } = parseArgs({
 });
 const ingestSeconds = Number(opts['ingest-seconds']);
 const assessSeconds = Number(opts['assess-seconds']);
+const assessWarmup = Number(opts['assess-warmup']);
 const assessRate = Number(opts['assess-rate']);
 const batchSize = Number(opts.batch);
 const KEY = `lg_${'l'.repeat(43)}`;
@@ -39,13 +44,14 @@ const dataDir = mkdtempSync(join(tmpdir(), 'lg-load-'));
 const DAY = 86_400_000;
 const start = new Date(Math.floor(Date.now() / DAY) * DAY - 31 * DAY).toISOString().slice(0, 10);
 const t0 = Date.now();
-const needed = Math.ceil(ingestSeconds * 40_000) + assessSeconds * assessRate + batchSize;
+const assessCount = Math.round((assessSeconds + assessWarmup) * assessRate);
+const needed = Math.ceil(ingestSeconds * 40_000) + assessCount + batchSize;
 const all = [];
 for (const r of generateDataset({ users: Number(opts.users), days: 30, seed: 99, start }).records) {
   all.push(r);
   if (all.length >= needed) break;
 }
-const assessEvents = all.splice(all.length - Math.min(all.length - batchSize, assessSeconds * assessRate));
+const assessEvents = all.splice(all.length - Math.min(all.length - batchSize, assessCount));
 const bodies = [];
 for (let i = 0; i + batchSize <= all.length; i += batchSize)
   bodies.push(JSON.stringify(all.slice(i, i + batchSize)));
@@ -58,6 +64,7 @@ const server = spawn(
   process.execPath,
   [
     ...(process.env.LG_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.LG_PROF] : []),
+    ...(process.env.LG_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
     'bin/loginguard.js',
     'start',
     '--port',
@@ -75,10 +82,11 @@ const server = spawn(
     stdio: ['ignore', 'pipe', 'inherit'],
   },
 );
+if (process.env.LG_SERVER_STDOUT) server.stdout.pipe(createWriteStream(process.env.LG_SERVER_STDOUT));
 const base = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (c) => {
-    out += c;
+    if (!out.includes('listening on')) out += c;
     const m = /listening on (http:\/\/\S+)/.exec(out);
     if (m) resolve(m[1]);
   });
@@ -204,6 +212,7 @@ const client = spawn(
     bodiesFile,
     String(assessRate),
     String(assessSeconds),
+    String(assessWarmup),
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
@@ -214,17 +223,21 @@ client.stdout.on('data', (c) => {
 await new Promise((resolve) => client.once('exit', resolve));
 const assess = JSON.parse(clientOut);
 console.log(
-  `\n== POST /v1/assess at ${assessRate}/s for ${assessSeconds} s, open loop (keep-alive, up to 64 connections)`,
+  `\n== POST /v1/assess at ${assessRate}/s for ${assessSeconds} s after ${assessWarmup} s of warm-up, open loop (keep-alive, up to 64 connections)`,
 );
+if (assess.warmup)
+  console.log(
+    `warm-up (first ${assessWarmup} s, not in the figures below): p50 ${assess.warmup.p50}, p99 ${assess.warmup.p99}, max ${assess.warmup.max}`,
+  );
 console.log(
   `requests: ${assess.ok} × 200, ${assess.other} other, ${assess.errors} errors in ${assess.seconds.toFixed(1)} s`,
 );
 console.log(
   `latency ms from scheduled send: p50 ${assess.p50}, p90 ${assess.p90}, p99 ${assess.p99}, p99.9 ${assess.p999}, max ${assess.max}`,
 );
-console.log(`worst latency by second (ms): ${assess.worstBySecond.join(' ')}`);
+console.log(`worst latency by second (ms, warm-up seconds first): ${assess.worstBySecond.join(' ')}`);
 // The server's own view (handler start to committed assessment; no client-side queueing), from
-// the histogram buckets: the share of requests answered within each bound.
+// the histogram buckets: the share of requests answered within each bound (warm-up included).
 {
   const text = await (await fetch(`${base}/metrics`, { headers })).text();
   const buckets = [
