@@ -9,7 +9,8 @@ import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
  * under full ingest (bench/service-load.mjs). Instead the connection gets busy_timeout 0, and a
  * statement that fails with SQLITE_BUSY outside a transaction (a BEGIN IMMEDIATE, or a single
  * statement: nothing it did is kept) is tried again after a millisecond or a few, until
- * `timeoutMs` have passed; in between the thread serves everything else.
+ * `timeoutMs` have passed; in between the thread serves everything else. Streamed reads
+ * (`streamQuery`) are left as they are: in WAL mode a reader does not wait for the writer.
  */
 export function yieldOnBusy(
   connection: DatabaseConnection,
