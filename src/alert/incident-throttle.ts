@@ -3,6 +3,13 @@ import type { IncidentKind, IncidentRef } from './incident-key.js';
 const MIN_MS = 60_000;
 /** Evidence lists stop growing here: a spray over 50,000 accounts must not grow a row without bound. */
 const MAX_LISTED = 50;
+/**
+ * Users whose last mail an incident remembers. The record is stored with the incident (and
+ * serialised again whenever it changes), so a spray over tens of thousands of accounts must not
+ * grow it without bound: past this the oldest entries go, and such a user could be mailed twice
+ * within the hour.
+ */
+export const MAX_MAILED_USERS = 5000;
 
 /** Throttle settings, in minutes of event time. */
 export interface ThrottleConfig {
@@ -45,6 +52,8 @@ export interface IncidentState {
   digests: number;
   /** Last "was this you?" mail per user. */
   userMails: Record<string, number>;
+  /** How many entries `userMails` has (counted once for states stored before it existed). */
+  mailedUsers?: number;
 }
 
 /** A notice for the team: the incident's first alert, or a digest of its growth since the last one. */
@@ -88,6 +97,7 @@ export function observeLogin(
         digests: 0,
         // A user mailed in the previous incident is still not mailed again within the hour.
         userMails: state?.userMails ?? {},
+        ...(state?.mailedUsers !== undefined ? { mailedUsers: state.mailedUsers } : {}),
       };
   s.count++;
   s.lastAt = Math.max(s.lastAt, login.t);
@@ -111,10 +121,26 @@ export function takeUserMail(
   t: number,
   config: ThrottleConfig,
 ): boolean {
+  const windowMs = config.userMailEveryMinutes * MIN_MS;
   const last = state.userMails[userId];
-  if (last !== undefined && t - last < config.userMailEveryMinutes * MIN_MS && t >= last) return false;
+  if (last !== undefined && t - last < windowMs && t >= last) return false;
+  if (last === undefined) state.mailedUsers = (state.mailedUsers ?? Object.keys(state.userMails).length) + 1;
+  else delete state.userMails[userId];
   state.userMails[userId] = t;
+  if ((state.mailedUsers ?? 0) > MAX_MAILED_USERS) forgetMailedUsers(state, t - windowMs);
   return true;
+}
+
+/**
+ * Drops the mail records that no longer throttle (older than `since`), then the oldest until half
+ * the bound is left (so this runs once per MAX_MAILED_USERS / 2 mails, not on every one). Keys
+ * are in the order mails were sent (a re-mailed user moves to the end; JavaScript puts
+ * integer-like ids first, which only changes who goes first past the bound).
+ */
+function forgetMailedUsers(state: IncidentState, since: number): void {
+  const kept = Object.entries(state.userMails).filter(([, at]) => at >= since);
+  state.userMails = Object.fromEntries(kept.slice(-Math.floor(MAX_MAILED_USERS / 2)));
+  state.mailedUsers = Object.keys(state.userMails).length;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { incidentOf } from '../../src/alert/incident-key.js';
 import {
   type IncidentState,
+  MAX_MAILED_USERS,
   observeLogin,
   type ThrottleConfig,
   takeTeamNotice,
@@ -103,5 +104,38 @@ describe('incident throttle', () => {
     }
     expect(state?.kind).toBe('brute_force');
     expect(state?.count).toBe(2);
+  });
+
+  it('keeps its per-user mail record bounded in a spray over many accounts, and forgets expired ones', () => {
+    const ref = incidentOf(assessment('u0@example.com', ['PASSWORD_SPRAY']), { ip: '203.0.113.9' });
+    let state: IncidentState | undefined;
+    let mails = 0;
+    let largest = 0;
+    const users = MAX_MAILED_USERS * 3;
+    for (let i = 0; i < users; i++) {
+      const t = T0 + i * 100; // 15,000 accounts in 25 minutes
+      const userId = `u${i}@example.com`;
+      state = observeLogin(
+        state,
+        ref,
+        { t, eventId: `e${i}`, userId, ip: '203.0.113.9', reasons: [] },
+        CFG,
+      ).state;
+      if (takeUserMail(state, userId, t, CFG)) mails++;
+      if (i % 97 === 0 || i === users - 1) largest = Math.max(largest, Object.keys(state.userMails).length);
+    }
+    expect(mails).toBe(users);
+    expect(largest).toBeLessThanOrEqual(MAX_MAILED_USERS);
+    const s = state as IncidentState;
+    // The latest ones are still throttled within the hour…
+    const lastT = T0 + (users - 1) * 100;
+    expect(takeUserMail(s, `u${users - 1}@example.com`, lastT + MIN, CFG)).toBe(false);
+    // …and past the hour a record no longer throttles, and is dropped at the next prune.
+    const later = lastT + 61 * MIN;
+    expect(takeUserMail(s, `u${users - 1}@example.com`, later, CFG)).toBe(true);
+    for (let i = 0; i <= MAX_MAILED_USERS; i++) takeUserMail(s, `v${i}@example.com`, later + i, CFG);
+    expect(
+      Object.keys(s.userMails).every((u) => u.startsWith('v') || u === `u${users - 1}@example.com`),
+    ).toBe(true);
   });
 });
