@@ -111,3 +111,10 @@ export const ServiceConfigSchema = Type.Object({
 });
 
 export type ServiceConfig = Static<typeof ServiceConfigSchema>;
+
+/** The scoring thread's heap limit in MiB: `scoringHeapMb`, or from the cache bound when it is 0. */
+export function scoringHeapLimitMb(
+  config: Pick<ServiceConfig, 'scoringHeapMb' | 'profileCacheUsers'>,
+): number {
+  return config.scoringHeapMb || 256 + Math.ceil((config.profileCacheUsers * 8) / 1024);
+}

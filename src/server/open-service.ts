@@ -6,6 +6,7 @@ import { type Logger, pino } from 'pino';
 import { AlertEngine } from '../alert/alert-engine.js';
 import type { LoadedConfig } from '../config/load-service-config.js';
 import { ConfigError } from '../config/resolve-config.js';
+import { scoringHeapLimitMb } from '../config/service-config.js';
 import { loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
 import { createEnricher } from '../enrich/create-enricher.js';
 import { createPipeline } from '../pipeline.js';
@@ -143,7 +144,7 @@ export async function openService(
           runWorker: service.worker,
           profileFlushMs: service.profileFlushMs,
           maxCachedUsers: service.profileCacheUsers,
-          heapLimitMb: service.scoringHeapMb || 256 + Math.ceil((service.profileCacheUsers * 8) / 1024),
+          heapLimitMb: scoringHeapLimitMb(service),
         },
         listeners,
         log,

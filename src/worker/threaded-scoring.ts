@@ -93,7 +93,8 @@ export class ThreadedScoring implements Scoring {
     return new Promise((resolve, reject) => {
       let started = false;
       let gone = false;
-      const died = (err: Error) => {
+      // 'failed', 'error' and 'exit' can each report the same end: act on the first.
+      const ended = (err: Error) => {
         if (gone) return;
         gone = true;
         if (!started) reject(err);
@@ -107,7 +108,7 @@ export class ThreadedScoring implements Scoring {
             resolve();
             break;
           case 'failed':
-            died(new Error(message.error));
+            ended(new Error(message.error));
             void worker.terminate();
             break;
           case 'reply':
@@ -125,14 +126,14 @@ export class ThreadedScoring implements Scoring {
         }
       });
       worker.on('error', (err) =>
-        died(
+        ended(
           started
             ? err
             : new Error(`the scoring thread failed during start-up: ${err.message}`, { cause: err }),
         ),
       );
       worker.on('exit', (code) =>
-        died(
+        ended(
           new Error(
             started
               ? `the scoring thread exited (code ${code})`
