@@ -68,23 +68,34 @@ export class ServiceMetrics {
 
   /** Reports `backlog()` as `loginguard_alerting_backlog` at each scrape. */
   watchAlerting(backlog: () => number): void {
-    new Gauge({
-      name: 'loginguard_alerting_backlog',
-      help: 'Committed assessments that may alert, waiting for alerting (held in memory)',
-      registers: [this.registry],
-      collect() {
-        this.set(backlog());
-      },
-    });
+    this.gauge(
+      'loginguard_alerting_backlog',
+      'Committed assessments that may alert, waiting for alerting (held in memory)',
+      backlog,
+    );
   }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'loginguard_' });
   }
 
-  /** A gauge on this registry: the service sets it from what it polls or hears. */
-  private gauge(name: string, help: string): Gauge {
-    return new Gauge({ name, help, registers: [this.registry] });
+  /**
+   * A gauge on this registry: the service sets it from what it polls or hears, or, given `read`,
+   * it reads its value at each scrape.
+   */
+  private gauge(name: string, help: string, read?: () => number): Gauge {
+    return new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      ...(read
+        ? {
+            collect() {
+              this.set(read());
+            },
+          }
+        : {}),
+    });
   }
 
   recordAssessments(assessments: readonly Assessment[]): void {

@@ -58,6 +58,8 @@ describe('loginguard start --demo (what npm start runs)', () => {
     const metrics = await (await fetch(`${base}/metrics`, { headers })).text();
     const batches = Number(/^loginguard_worker_batch_duration_seconds_count (\d+)$/m.exec(metrics)?.[1]);
     expect(batches).toBeGreaterThan(0); // the in-process worker times every batch it commits
+    // Read at each scrape; the demo's alerts are long processed (or nearly: a count, never missing).
+    expect(metrics).toMatch(/^loginguard_alerting_backlog \d+$/m);
     // The scoring thread reports its cache and heap about once a second.
     let cached = 0;
     let heap = 0;
