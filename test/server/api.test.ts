@@ -132,6 +132,16 @@ describe('POST /v1/events', () => {
       expect(full.statusCode).toBe(503);
       expect(full.headers['retry-after']).toBe('5');
       expect(full.json().error.code).toBe('LG_ERR_BACKLOG');
+      expect((await post(1)).statusCode).toBe(202); // at the bound, not past it
+      // Full: refused before the body is read, so even a body that does not parse gets the 503.
+      const unread = await t2.app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { ...auth(t2.keys.ingest), 'content-type': 'application/json' },
+        payload: '{"userId": ',
+      });
+      expect(unread.statusCode).toBe(503);
+      expect(unread.json().error.code).toBe('LG_ERR_BACKLOG');
       await t2.drain();
       await t2.service.app.inject({ url: '/metrics', headers: auth(t2.keys.read) }); // polls the depth
       expect((await post(2)).statusCode).toBe(202);

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EventFieldError } from '../../event/event-error.js';
 import type { LoginEvent } from '../../event/login-event.js';
 import { validateEvent } from '../../event/validate-event.js';
@@ -17,11 +17,24 @@ export async function ingestRoutes(app: FastifyInstance, deps: AppDeps): Promise
   const now = deps.now ?? Date.now;
   const { service } = deps.config;
   const assessments = new AssessmentRepository(deps.db);
+  const overBound = (incoming: number) =>
+    deps.backlog.backlog() + incoming > service.maxQueueDepth ||
+    (deps.alertingBacklog?.() ?? 0) > service.maxAlertingBacklog;
+  const refuse = (reply: FastifyReply) => {
+    reply.header('retry-after', '5');
+    return new ApiError('LG_ERR_BACKLOG');
+  };
 
   app.post(
     '/v1/events',
     {
       config: { scope: 'ingest' },
+      // Refused before the body is read: parsing a 10,000-event body only to answer 503 cost the
+      // main thread more than accepting it would, and starved the alerting that had to drain for
+      // the refusals to stop (bench/service-load.mjs, 2026-11-27: 503s took 70% of the thread).
+      onRequest: async (_request, reply) => {
+        if (overBound(1)) throw refuse(reply);
+      },
       schema: {
         summary: 'Queue login events for scoring',
         description: `One event or an array of up to ${service.maxBatch}. Good events are queued (durable when this answers 202) even when others in the batch are bad; each bad one is reported by index. Re-sending an eventId changes nothing.`,
@@ -38,13 +51,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: AppDeps): Promise
           `At most ${service.maxBatch} events per request; got ${items.length}.`,
         );
       }
-      if (
-        deps.backlog.backlog() + items.length > service.maxQueueDepth ||
-        (deps.alertingBacklog?.() ?? 0) > service.maxAlertingBacklog
-      ) {
-        reply.header('retry-after', '5');
-        throw new ApiError('LG_ERR_BACKLOG');
-      }
+      if (overBound(items.length)) throw refuse(reply);
       const t = now();
       const good: LoginEvent[] = [];
       const goodIndex: number[] = [];
