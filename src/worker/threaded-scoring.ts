@@ -12,6 +12,15 @@ const RESTART_DELAY_MS = 1000;
 const MAX_RESTART_DELAY_MS = 30_000;
 /** A thread that lived this long resets the delay: its death is not part of a crash loop. */
 const STABLE_AFTER_MS = 60_000;
+/**
+ * The scoring thread's young generation. V8 sizes a worker's from its old-generation limit, small
+ * here (a few MB of semi-space): objects that live for one batch or one commit (assessments, write
+ * sets, enrichment results) were promoted, the old generation filled every 10–15 s, and each full
+ * collection stalled the synchronous endpoint for 50–100 ms. With 64 MB the same load collects a
+ * third less often and the p99 of `POST /v1/assess` at 1,000/s fell from 25–85 ms (7 runs) to
+ * 11–22 ms (4 runs) (bench/service-load.mjs, docs/BENCHMARKS.md).
+ */
+const SCORING_YOUNG_GENERATION_MB = 64;
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
 type RequestBody = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -86,7 +95,10 @@ export class ThreadedScoring implements Scoring {
   private start(): Promise<void> {
     const worker = new Worker(threadEntry(), {
       workerData: this.data,
-      resourceLimits: { maxOldGenerationSizeMb: this.data.heapLimitMb },
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.data.heapLimitMb,
+        maxYoungGenerationSizeMb: SCORING_YOUNG_GENERATION_MB,
+      },
     });
     this.worker = worker;
     const { listeners } = this;
