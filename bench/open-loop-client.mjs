@@ -26,6 +26,7 @@ const worstBySecond = [];
 const counts = { ok: 0, other: 0, errors: 0 };
 
 const began = performance.now();
+const beganWall = Date.now();
 await new Promise((resolve) => {
   let sent = 0;
   let done = 0;
@@ -80,5 +81,14 @@ console.log(
     ...percentiles(latencies.subarray(warm)),
     warmup: warm > 0 ? percentiles(latencies.subarray(0, warm)) : undefined,
     worstBySecond,
+    // The ten slowest measured requests, by when they were due (wall clock): to line them up with
+    // server-side traces (bench/sql-time.cjs with LG_SLOW_MS).
+    slowest: Array.from(latencies.subarray(warm), (ms, i) => ({ i: i + warm, ms }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 10)
+      .map(({ i, ms }) => ({
+        at: new Date(beganWall + (i * 1000) / rate).toISOString(),
+        ms: Number(ms.toFixed(1)),
+      })),
   }),
 );

@@ -236,6 +236,9 @@ console.log(
   `latency ms from scheduled send: p50 ${assess.p50}, p90 ${assess.p90}, p99 ${assess.p99}, p99.9 ${assess.p999}, max ${assess.max}`,
 );
 console.log(`worst latency by second (ms, warm-up seconds first): ${assess.worstBySecond.join(' ')}`);
+console.log(
+  `slowest requests (due at, ms): ${assess.slowest.map((s) => `${s.at.slice(11, 23)} ${s.ms}`).join(', ')}`,
+);
 // The server's own view (handler start to committed assessment; no client-side queueing), from
 // the histogram buckets: the share of requests answered within each bound (warm-up included).
 {

@@ -3,6 +3,10 @@
 // and at exit. Worker threads inherit it.
 //   NODE_OPTIONS="--require ./bench/sql-time.cjs" node bench/service-load.mjs --ingest-seconds 30 …
 // Multi-row VALUES lists are folded to "(…rows)", so one statement shape is one line.
+// With LG_SLOW_MS=N it also lists, with their wall-clock times, every statement that took ≥ N ms
+// and every event-loop stall ≥ N ms (a 5 ms timer that fired late), in sqlslow-<pid>-<thread>.txt
+// (each line: wall clock, then monotonic µs, the clock of a --cpu-prof profile's timestamps):
+// lined up with the client's worst seconds, they say which thread held a slow request up.
 const { threadId } = require('node:worker_threads');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -12,6 +16,19 @@ const Database = require(require.resolve('better-sqlite3', { paths: [process.cwd
 const dir = process.env.LG_SQL_TIME_DIR ?? os.tmpdir();
 const statementPrototype = Object.getPrototypeOf(new Database(':memory:').prepare('select 1'));
 const totals = new Map();
+const slowMs = Number(process.env.LG_SLOW_MS ?? 0);
+const slow = [];
+if (slowMs > 0) {
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last - 5 >= slowMs)
+      slow.push(
+        `${new Date().toISOString()} ${process.hrtime.bigint() / 1000n} loop ${(now - last - 5).toFixed(1)} ms late`,
+      );
+    last = now;
+  }, 5).unref();
+}
 for (const method of ['run', 'all', 'get', 'iterate']) {
   const original = statementPrototype[method];
   statementPrototype[method] = function timed(...args) {
@@ -24,6 +41,10 @@ for (const method of ['run', 'all', 'get', 'iterate']) {
         .replace(/\(\?(, \?)*\)(, \(\?(, \?)*\))*/g, '(…rows)')
         .replace(/\s+/g, ' ')
         .slice(0, 160);
+      if (slowMs > 0 && ms >= slowMs)
+        slow.push(
+          `${new Date().toISOString()} ${process.hrtime.bigint() / 1000n} sql ${ms.toFixed(1)} ms ${key}`,
+        );
       const entry = totals.get(key) ?? { ms: 0, n: 0 };
       entry.ms += ms;
       entry.n++;
@@ -38,6 +59,8 @@ const write = () => {
     .map(([key, e]) => `${e.ms.toFixed(0).padStart(8)} ms ${String(e.n).padStart(8)}x  ${key}`);
   if (lines.length > 0)
     fs.writeFileSync(path.join(dir, `sqltime-${process.pid}-${threadId}.txt`), `${lines.join('\n')}\n`);
+  if (slow.length > 0)
+    fs.writeFileSync(path.join(dir, `sqlslow-${process.pid}-${threadId}.txt`), `${slow.join('\n')}\n`);
 };
 setInterval(write, 5000).unref();
 process.on('exit', write);
