@@ -210,9 +210,12 @@ export class AlertEngine {
   private async process(assessments: readonly Assessment[]): Promise<void> {
     const cfg = this.options.service.alerts;
     const groups = new Map<string, Candidate[]>();
-    for (const assessment of assessments) {
-      if (!mayAlert(assessment)) continue;
-      const event = await this.events.get(assessment.eventId, Date.parse(assessment.timestamp));
+    const alerting = assessments.filter(mayAlert);
+    const events = await this.events.getMany(
+      alerting.map((a) => ({ eventId: a.eventId, timestampMs: Date.parse(a.timestamp) })),
+    );
+    for (const assessment of alerting) {
+      const event = events.get(assessment.eventId);
       const channels = alertChannels(assessment, event?.tenant, cfg);
       if (channels.size === 0) continue;
       const ref = incidentOf(assessment, {

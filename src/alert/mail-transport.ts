@@ -32,7 +32,9 @@ export function createMailTransport(options: {
 }): MailTransport {
   const { from, log } = options;
   if (options.smtpUrl) {
-    const transport = nodemailer.createTransport(options.smtpUrl);
+    // Pooled: a spray over thousands of accounts is thousands of mails, and a connection (TLS
+    // handshake, AUTH) per mail would be most of their cost.
+    const transport = nodemailer.createTransport({ url: options.smtpUrl, pool: true });
     return {
       async send(mail) {
         const info = await transport.sendMail({ from, ...mail, to: [...mail.to] });
@@ -43,10 +45,16 @@ export function createMailTransport(options: {
   }
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   const dir = options.mailDir;
+  // Made once, on the first mail (not at start: no folder until there is mail to show).
+  let made: Promise<unknown> | undefined;
   return {
     async send(mail) {
       const info = await transport.sendMail({ from, ...mail, to: [...mail.to] });
-      await mkdir(dir, { recursive: true });
+      made ??= mkdir(dir, { recursive: true }).catch((err: unknown) => {
+        made = undefined; // tried again with the next mail
+        throw err;
+      });
+      await made;
       const file = join(
         dir,
         `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`,

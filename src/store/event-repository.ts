@@ -65,6 +65,29 @@ export class EventRepository {
   }
 
   /**
+   * Stored events by key, in one statement per few hundred keys (alerting reads a batch's events
+   * this way rather than one query each). Keys not stored are absent from the map.
+   */
+  async getMany(keys: readonly EventKey[]): Promise<Map<string, LoginEvent>> {
+    const found = new Map<string, LoginEvent>();
+    for (const chunk of chunked(keys, 2)) {
+      const rows = await this.db
+        .selectFrom('events')
+        .select(['event_id', 'payload'])
+        .where((eb) =>
+          eb(
+            eb.refTuple('ts', 'event_id'),
+            'in',
+            chunk.map((k) => eb.tuple(k.timestampMs, k.eventId)),
+          ),
+        )
+        .execute();
+      for (const row of rows) found.set(row.event_id, decodeLoginEvent(row.payload));
+    }
+    return found;
+  }
+
+  /**
    * Retention: deletes the events whose own timestamp is before `tsMs`, a few thousand rows per
    * statement so that the queue and the worker get the write lock in between. Returns the count.
    */

@@ -45,6 +45,22 @@ describe('EventRepository', () => {
     expect(await events.insertMany([], T0)).toBe(0);
   });
 
+  it('reads many events by key in a few statements, leaving out keys not stored', async () => {
+    const stored = Array.from({ length: 1_200 }, (_, i) => loginEvent({ eventId: `e-${i}`, at: T0 + i }));
+    await events.insertMany(stored, T0);
+    const keys = [
+      ...stored.map((e) => ({ eventId: e.eventId, timestampMs: e.timestampMs })),
+      { eventId: 'e-5', timestampMs: T0 + 6 }, // right id, wrong time: another event
+      { eventId: 'never', timestampMs: T0 },
+    ];
+    const found = await events.getMany(keys);
+    expect(found.size).toBe(1_200);
+    expect(found.get('e-5')).toEqual(stored[5]);
+    expect(found.get('e-1199')).toEqual(stored[1199]);
+    expect(found.has('never')).toBe(false);
+    expect((await events.getMany([])).size).toBe(0);
+  });
+
   it('deletes events older than the retention bound, in several statements, and only those', async () => {
     const old = Array.from({ length: 11_000 }, (_, i) =>
       loginEvent({ eventId: `old-${i}`, at: T0 - DAY - i }),
