@@ -197,7 +197,7 @@ console.log(
 const settleStart = Date.now();
 const settled = await metricsWhen((m) => m.unwritten === 0, 120_000);
 console.log(
-  `\nbaselines written ${((Date.now() - settleStart) / 1000).toFixed(1)} s after the queue drained; scorer: ${settled.cached.toLocaleString('en-US')} users cached, heap ${settled.scorerHeapMb} MB; server RSS ${rssMb()} MB`,
+  `\nbaselines written ${((Date.now() - settleStart) / 1000).toFixed(1)} s after the queue drained; scorer: ${settled.cached.toLocaleString('en-US')} users cached, heap ${settled.scorerHeapMb} MB; alerting backlog ${settled.alerting.toLocaleString('en-US')} (drains during the assess phase); server RSS ${rssMb()} MB`,
 );
 all.length = 0;
 bodies.length = 0;

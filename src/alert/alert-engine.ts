@@ -227,7 +227,12 @@ export class AlertEngine {
       else groups.set(ref.key, [{ assessment, event, channels, ref }]);
     }
     const writes: BatchWrites = { incidents: new Map(), alerts: [], audit: [], webhooks: [], userMails: [] };
-    for (const [key, group] of groups) await this.processIncident(key, group, writes);
+    for (const [key, group] of groups) {
+      await this.processIncident(key, group, writes);
+      // The store is synchronous, so without this a batch is one unbroken run of microtasks on the
+      // thread that serves HTTP: a backlog draining after a burst held POST /v1/assess for tens of ms.
+      await yieldToIo();
+    }
     // A few at a time: one after another, alerting fell behind a spray over thousands of accounts
     // while the main thread sat 40% idle waiting on each mail (bench/service-load.mjs, 25,000 users).
     for (let i = 0; i < writes.userMails.length; i += MAIL_CONCURRENCY) {
@@ -487,4 +492,9 @@ function pickSamples<T>(items: readonly T[]): T[] {
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}
+
+/** Lets pending I/O (HTTP requests) run before going on. */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
