@@ -1,3 +1,4 @@
+import { addToSketch, type DistinctSketch, estimateDistinct } from './distinct-sketch.js';
 import type { IncidentKind, IncidentRef } from './incident-key.js';
 
 const MIN_MS = 60_000;
@@ -40,11 +41,17 @@ export interface IncidentState {
   openedAt: number;
   lastAt: number;
   count: number;
-  /** The first accounts and addresses involved (up to 50 each), and how many in all. */
+  /**
+   * The first accounts and addresses involved (up to 50 each), and how many distinct ones in all:
+   * exact up to 50, beyond that 50 + an estimate of the distinct ones not listed (`usersBeyond`,
+   * `ipsBeyond`: see distinct-sketch.ts), within a few percent.
+   */
   users: string[];
   userCount: number;
+  usersBeyond?: DistinctSketch;
   ips: string[];
   ipCount: number;
+  ipsBeyond?: DistinctSketch;
   reasons: Record<string, number>;
   /** When the team was last told (alert or digest), and the count it was told. */
   teamAt?: number;
@@ -102,14 +109,12 @@ export function observeLogin(
   s.count++;
   s.lastAt = Math.max(s.lastAt, login.t);
   if (KIND_RANK[ref.kind] > KIND_RANK[s.kind]) s.kind = ref.kind;
-  if (!s.users.includes(login.userId)) {
-    if (s.users.length < MAX_LISTED) s.users.push(login.userId);
-    s.userCount++;
-  }
-  if (!s.ips.includes(login.ip)) {
-    if (s.ips.length < MAX_LISTED) s.ips.push(login.ip);
-    s.ipCount++;
-  }
+  const users = countMember(s.users, login.userId, s.usersBeyond, s.userCount);
+  s.userCount = users.count;
+  if (users.beyond !== undefined) s.usersBeyond = users.beyond;
+  const ips = countMember(s.ips, login.ip, s.ipsBeyond, s.ipCount);
+  s.ipCount = ips.count;
+  if (ips.beyond !== undefined) s.ipsBeyond = ips.beyond;
   for (const code of login.reasons) s.reasons[code] = (s.reasons[code] ?? 0) + 1;
   return { state: s, opened: !open };
 }
@@ -163,4 +168,26 @@ export function takeTeamNotice(
     state.teamCount = state.count;
   }
   return notice;
+}
+
+/**
+ * Counts `value` among an incident's accounts or addresses: listed while the list has room,
+ * otherwise added to the sketch of those beyond it. A login of an account already counted, listed
+ * or not, leaves the count as it was (it once grew with every login of an unlisted account).
+ */
+function countMember(
+  list: string[],
+  value: string,
+  beyond: DistinctSketch | undefined,
+  count: number,
+): { count: number; beyond: DistinctSketch | undefined } {
+  if (list.includes(value)) return { count, beyond };
+  if (list.length < MAX_LISTED) {
+    list.push(value);
+    return { count: count + 1, beyond };
+  }
+  const sketch = addToSketch(beyond, value);
+  // Never down: an estimate can dip by one where the sketch changes method, and a state stored
+  // before the sketch existed carries the old count.
+  return { count: Math.max(count, MAX_LISTED + estimateDistinct(sketch)), beyond: sketch };
 }

@@ -31,7 +31,7 @@ export function renderTeamMail(
     incident.kind === 'password_spray'
       ? `from ${incident.ips[0] ?? '?'}`
       : incident.kind === 'credential_stuffing'
-        ? `on ${incident.userCount} accounts`
+        ? `on ${about(incident.userCount, incident.users.length)} accounts`
         : `on ${incident.users[0] ?? '?'}`;
   const subject = `[loginguard] ${notice === 'digest' ? 'Still growing: ' : ''}${title} (${incident.count} attempts)`;
   const facts: [string, string][] = [
@@ -42,11 +42,11 @@ export function renderTeamMail(
     ['Last seen', new Date(incident.lastAt).toISOString()],
     [
       'Accounts',
-      `${incident.userCount}: ${incident.users.slice(0, 10).join(', ')}${more(incident.userCount, 10)}`,
+      `${about(incident.userCount, incident.users.length)}: ${incident.users.slice(0, 10).join(', ')}${more(incident.userCount, 10, incident.users.length)}`,
     ],
     [
       'Addresses',
-      `${incident.ipCount}: ${incident.ips.slice(0, 10).join(', ')}${more(incident.ipCount, 10)}`,
+      `${about(incident.ipCount, incident.ips.length)}: ${incident.ips.slice(0, 10).join(', ')}${more(incident.ipCount, 10, incident.ips.length)}`,
     ],
     [
       'Reasons',
@@ -125,6 +125,11 @@ export function renderReportedCompromiseMail(
   };
 }
 
-function more(total: number, shown: number): string {
-  return total > shown ? `, and ${total - shown} more` : '';
+function more(total: number, shown: number, listed: number): string {
+  return total > shown ? `, and ${total > listed ? 'about ' : ''}${total - shown} more` : '';
+}
+
+/** A count past the listed ones is an estimate (incident-throttle.ts): say so. */
+function about(total: number, listed: number): string {
+  return total > listed ? `about ${total}` : String(total);
 }

@@ -138,4 +138,65 @@ describe('incident throttle', () => {
       Object.keys(s.userMails).every((u) => u.startsWith('v') || u === `u${users - 1}@example.com`),
     ).toBe(true);
   });
+
+  it('counts distinct accounts and addresses in a spray, each once however often it comes back', () => {
+    const ref = incidentOf(assessment('u0@example.com', ['PASSWORD_SPRAY']), { ip: '203.0.113.9' });
+    let state: IncidentState | undefined;
+    let n = 0;
+    // 400 accounts, five passwords each, from 120 addresses (each used for several accounts).
+    for (let round = 0; round < 5; round++) {
+      for (let u = 0; u < 400; u++) {
+        state = observeLogin(
+          state,
+          ref,
+          {
+            t: T0 + n * 1000,
+            eventId: `e${n}`,
+            userId: `u${u}@example.com`,
+            ip: `198.51.100.${u % 120}`,
+            reasons: [],
+          },
+          CFG,
+        ).state;
+        n++;
+      }
+      const s = state as IncidentState;
+      // Exact for the 50 listed, an estimate beyond: one standard error is 6.5% of the unlisted
+      // (23 of 350 accounts, 5 of 70 addresses); the bounds allow three. It was 50 + every login
+      // of an unlisted account: 1,800 accounts after five rounds.
+      expect(s.userCount).toBeGreaterThanOrEqual(400 - 70);
+      expect(s.userCount).toBeLessThanOrEqual(400 + 70);
+      expect(s.ipCount).toBeGreaterThanOrEqual(120 - 21);
+      expect(s.ipCount).toBeLessThanOrEqual(120 + 21);
+    }
+    const s = state as IncidentState;
+    expect(s.users).toHaveLength(50);
+    expect(s.count).toBe(2000);
+    // Round trip through JSON (how the state is stored): the same count goes on.
+    const stored = JSON.parse(JSON.stringify(s)) as IncidentState;
+    const before = stored.userCount;
+    const again = observeLogin(
+      stored,
+      ref,
+      { t: T0 + n * 1000, eventId: 'again', userId: 'u399@example.com', ip: '198.51.100.1', reasons: [] },
+      CFG,
+    ).state;
+    expect(again.userCount).toBe(before);
+  });
+
+  it('keeps an exact count while the accounts fit the list', () => {
+    const ref = incidentOf(assessment('u0@example.com', ['PASSWORD_SPRAY']), { ip: '203.0.113.9' });
+    let state: IncidentState | undefined;
+    for (let i = 0; i < 120; i++) {
+      state = observeLogin(
+        state,
+        ref,
+        { t: T0 + i, eventId: `e${i}`, userId: `u${i % 40}@example.com`, ip: '203.0.113.9', reasons: [] },
+        CFG,
+      ).state;
+    }
+    expect(state?.userCount).toBe(40);
+    expect(state?.ipCount).toBe(1);
+    expect(state?.usersBeyond).toBeUndefined();
+  });
 });
