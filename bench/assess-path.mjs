@@ -2,9 +2,10 @@
 // a month of queued logins for --users users scored first, then assessNow at --rate per second
 // for --seconds, each request sent at its scheduled time; prints latency percentiles measured
 // from each request's scheduled time. Isolates the scorer from HTTP, the thread hop
-// and the client (bench/service-load.mjs measures the whole).
+// and the client (bench/service-load.mjs measures the whole). With --thread the scorer runs on its
+// own thread as in the server (ThreadedScoring), requests crossing by message.
 //   npm run build && node bench/assess-path.mjs [--rate 1000] [--seconds 20] [--users 20000]
-//                                              [--synchronous full|normal] [--flush-ms 5000]
+//                                              [--synchronous full|normal] [--flush-ms 5000] [--thread]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { generateDataset } from '../dist/simulate/generate-dataset.js';
 import { openSqliteDatabase } from '../dist/store/database.js';
 import { migrateToLatest } from '../dist/store/migrations.js';
 import { LocalScoring } from '../dist/worker/local-scoring.js';
+import { ThreadedScoring } from '../dist/worker/threaded-scoring.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -28,6 +30,7 @@ const { values: opts } = parseArgs({
     warm: { type: 'string', default: '30000' },
     synchronous: { type: 'string', default: 'full' },
     'flush-ms': { type: 'string', default: '5000' },
+    thread: { type: 'boolean', default: false },
   },
 });
 const rate = Number(opts.rate);
@@ -54,18 +57,38 @@ for (const r of generateDataset({ users: Number(opts.users), days: 30, seed: 99,
 const warm = events.slice(0, Number(opts.warm));
 const sync = events.slice(Number(opts.warm));
 
-const local = new LocalScoring({
-  db,
-  readDb: reader,
-  queue,
-  pipeline: createPipeline({ enricher: createEnricher(), config: scoring }),
-  scoring,
-  log: pino({ level: 'warn' }),
-  batchSize: 1000,
-  leaseMs: 60_000,
-  runWorker: true,
-  profileFlushMs: Number(opts['flush-ms']),
-});
+const log = pino({ level: 'warn' });
+const local = opts.thread
+  ? await ThreadedScoring.open(
+      {
+        file,
+        synchronous: opts.synchronous,
+        scoring,
+        modelsDir: undefined,
+        logLevel: 'warn',
+        batchSize: 1000,
+        leaseMs: 60_000,
+        maxAttempts: 5,
+        runWorker: true,
+        profileFlushMs: Number(opts['flush-ms']),
+        maxCachedUsers: 200_000,
+        heapLimitMb: 1024,
+      },
+      {},
+      log,
+    )
+  : new LocalScoring({
+      db,
+      readDb: reader,
+      queue,
+      pipeline: createPipeline({ enricher: createEnricher(), config: scoring }),
+      scoring,
+      log,
+      batchSize: 1000,
+      leaseMs: 60_000,
+      runWorker: true,
+      profileFlushMs: Number(opts['flush-ms']),
+    });
 for (let i = 0; i < warm.length; i += 1000) await queue.enqueue(warm.slice(i, i + 1000), Date.now());
 const t = Date.now();
 await local.drain();
@@ -86,11 +109,14 @@ await new Promise((resolve) => {
       );
     }
     if (sent >= sync.length || performance.now() - began > seconds * 1000) resolve();
+    // On the scorer's own thread, a spinning client would take a core from it: wake every ms instead.
+    else if (opts.thread) setTimeout(tick, 1);
     else setImmediate(tick);
   };
   tick();
 });
-await local.scorer.flushed();
+if (opts.thread) await local.drain();
+else await local.scorer.flushed();
 latencies.sort((a, b) => a - b);
 const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1);
 console.log(
