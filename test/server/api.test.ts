@@ -142,6 +142,9 @@ describe('POST /v1/events', () => {
       });
       expect(unread.statusCode).toBe(503);
       expect(unread.json().error.code).toBe('LG_ERR_BACKLOG');
+      // The key is still checked first: no one without it learns the backlog.
+      const anonymous = await t2.app.inject({ method: 'POST', url: '/v1/events', payload: [eventBody()] });
+      expect(anonymous.statusCode).toBe(401);
       await t2.drain();
       await t2.service.app.inject({ url: '/metrics', headers: auth(t2.keys.read) }); // polls the depth
       expect((await post(2)).statusCode).toBe(202);
