@@ -3,7 +3,7 @@ import type { ReasonCode } from '../detect/reason-codes.js';
 import type { Action, Assessment } from '../event/assessment.js';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
-import type { EventKey } from './event-key.js';
+import { type EventKey, keyIn } from './event-key.js';
 import { inTransaction } from './in-transaction.js';
 import { checkPageLimit, decodeCursor, newestFirst, type Page, pageOf } from './page-cursor.js';
 import { ReusedInsert } from './reused-insert.js';
@@ -103,17 +103,7 @@ export class AssessmentRepository {
   async existing(events: readonly EventKey[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (const chunk of chunked(events, 2)) {
-      const rows = await this.db
-        .selectFrom('assessments')
-        .select('event_id')
-        .where((eb) =>
-          eb(
-            eb.refTuple('ts', 'event_id'),
-            'in',
-            chunk.map((e) => eb.tuple(e.timestampMs, e.eventId)),
-          ),
-        )
-        .execute();
+      const rows = await this.db.selectFrom('assessments').select('event_id').where(keyIn(chunk)).execute();
       for (const row of rows) found.add(row.event_id);
     }
     return found;

@@ -2,7 +2,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { LoginEvent } from '../event/login-event.js';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
-import type { EventKey } from './event-key.js';
+import { type EventKey, keyIn } from './event-key.js';
 import { inTransaction } from './in-transaction.js';
 import { decodeLoginEvent, encodeLoginEvent } from './login-event-json.js';
 import { ReusedInsert } from './reused-insert.js';
@@ -74,13 +74,7 @@ export class EventRepository {
       const rows = await this.db
         .selectFrom('events')
         .select(['event_id', 'payload'])
-        .where((eb) =>
-          eb(
-            eb.refTuple('ts', 'event_id'),
-            'in',
-            chunk.map((k) => eb.tuple(k.timestampMs, k.eventId)),
-          ),
-        )
+        .where(keyIn(chunk))
         .execute();
       for (const row of rows) found.set(row.event_id, decodeLoginEvent(row.payload));
     }
