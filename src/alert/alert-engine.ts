@@ -197,20 +197,21 @@ export class AlertEngine {
     ];
     const team = this.teamFor(event?.tenant);
     if (team.length > 0 && login) {
-      await this.send(
-        { to: team, ...renderReportedCompromiseMail(claims.userId, claims.eventId, login) },
-        { action: 'alert.team_mail', target: id, detail: { to: team } },
-        audit,
+      audit.push(
+        await this.send(
+          { to: team, ...renderReportedCompromiseMail(claims.userId, claims.eventId, login) },
+          { action: 'alert.team_mail', target: id, detail: { to: team } },
+        ),
       );
     }
     await this.audit.append(audit);
     await this.webhooks.enqueue(id, webhookBody('alert.created', alert));
   }
 
-  private async process(assessments: readonly Assessment[]): Promise<void> {
+  /** Alerts on a batch of assessments that may alert (`onAssessments` keeps only those). */
+  private async process(alerting: readonly Assessment[]): Promise<void> {
     const cfg = this.options.service.alerts;
     const groups = new Map<string, Candidate[]>();
-    const alerting = assessments.filter(mayAlert);
     const events = await this.events.getMany(
       alerting.map((a) => ({ eventId: a.eventId, timestampMs: Date.parse(a.timestamp) })),
     );
@@ -352,10 +353,11 @@ export class AlertEngine {
     });
     const team = this.teamFor(last.event?.tenant);
     if (channels.has('team') && team.length > 0) {
-      await this.send(
-        { to: team, ...renderTeamMail(state, notice, samples) },
-        { action: 'alert.team_mail', target: id, detail: { to: team, notice } },
-        writes.audit,
+      writes.audit.push(
+        await this.send(
+          { to: team, ...renderTeamMail(state, notice, samples) },
+          { action: 'alert.team_mail', target: id, detail: { to: team, notice } },
+        ),
       );
     }
     if (channels.has('webhook')) {
@@ -389,37 +391,33 @@ export class AlertEngine {
       secureUrl: link('secure'),
       expiresAt: exp,
     });
-    const audit: AuditEntry[] = [];
-    await this.send(
+    return this.send(
       { to: [to], ...content },
       {
         action: 'alert.user_mail',
         target: c.assessment.userId,
         detail: { to, eventId: c.assessment.eventId, incident, mailId },
       },
-      audit,
     );
-    return audit[0];
   }
 
-  /** Sends a mail and records the outcome; a failure is logged and audited, never thrown. */
+  /** Sends a mail; returns the audit entry of the outcome. A failure is logged and audited, never thrown. */
   private async send(
     mail: OutgoingMail,
     entry: Pick<AuditEntry, 'action' | 'target' | 'detail'>,
-    audit: AuditEntry[],
-  ): Promise<void> {
+  ): Promise<AuditEntry> {
     try {
       const messageId = await this.mail.send(mail);
-      audit.push({ at: this.now(), actor: 'loginguard', ...entry, detail: { ...entry.detail, messageId } });
+      return { at: this.now(), actor: 'loginguard', ...entry, detail: { ...entry.detail, messageId } };
     } catch (err) {
       this.options.log.error({ err, to: mail.to, subject: mail.subject }, 'sending an alert mail failed');
-      audit.push({
+      return {
         at: this.now(),
         actor: 'loginguard',
         ...entry,
         action: `${entry.action}_failed`,
         detail: { ...entry.detail, error: err instanceof Error ? err.message : String(err) },
-      });
+      };
     }
   }
 

@@ -45,30 +45,20 @@ export function createMailTransport(options: {
   }
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   const dir = options.mailDir;
-  // Made on the first mail (not at start: no folder until there is mail to show), and again only
-  // if it went away since.
-  let made: Promise<unknown> | undefined;
-  const makeDir = () => {
-    made ??= mkdir(dir, { recursive: true }).catch((err: unknown) => {
-      made = undefined; // tried again with the next mail
-      throw err;
-    });
-    return made;
-  };
   return {
     async send(mail) {
       const info = await transport.sendMail({ from, ...mail, to: [...mail.to] });
-      await makeDir();
       const file = join(
         dir,
         `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`,
       );
+      // The folder is made when a write finds it missing (the first mail, or after someone removed
+      // it), not before every mail: a spray writes thousands.
       try {
         await writeFile(file, info.message as Buffer);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        made = undefined; // the folder was removed while running
-        await makeDir();
+        await mkdir(dir, { recursive: true });
         await writeFile(file, info.message as Buffer);
       }
       log.info({ file, to: mail.to, subject: mail.subject }, 'mail written (no SMTP server configured)');
