@@ -29,8 +29,7 @@ export function addToSketch(sketch: DistinctSketch | undefined, value: string): 
   const rest = (hash << INDEX_BITS) >>> 0;
   // Position of the first 1 bit in the 24 remaining bits, 1-based; 25 when they are all 0.
   const rank = rest === 0 ? 32 - INDEX_BITS + 1 : Math.clz32(rest) + 1;
-  const old = DIGITS.indexOf(current[index] as string);
-  if (rank <= old) return current;
+  if (rank <= register(current, index)) return current;
   return current.slice(0, index) + (DIGITS[rank] as string) + current.slice(index + 1);
 }
 
@@ -40,7 +39,7 @@ export function estimateDistinct(sketch: DistinctSketch | undefined): number {
   let sum = 0;
   let zeros = 0;
   for (let i = 0; i < REGISTERS; i++) {
-    const r = DIGITS.indexOf(sketch[i] as string);
+    const r = register(sketch, i);
     sum += 2 ** -r;
     if (r === 0) zeros++;
   }
@@ -49,4 +48,8 @@ export function estimateDistinct(sketch: DistinctSketch | undefined): number {
   // Small range: linear counting over the empty registers is the better estimate.
   if (raw <= 2.5 * REGISTERS && zeros > 0) return Math.round(REGISTERS * Math.log(REGISTERS / zeros));
   return Math.round(raw);
+}
+
+function register(sketch: DistinctSketch, index: number): number {
+  return Number.parseInt(sketch[index] as string, 32);
 }

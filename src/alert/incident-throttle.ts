@@ -187,6 +187,8 @@ function countMember(
     return { count: count + 1, beyond };
   }
   const sketch = addToSketch(beyond, value);
+  // An unchanged sketch is an unchanged estimate (most logins of a large incident leave it so).
+  if (sketch === beyond) return { count, beyond };
   // Never down: an estimate can dip by one where the sketch changes method, and a state stored
   // before the sketch existed carries the old count.
   return { count: Math.max(count, MAX_LISTED + estimateDistinct(sketch)), beyond: sketch };
