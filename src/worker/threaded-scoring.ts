@@ -16,9 +16,9 @@ const STABLE_AFTER_MS = 60_000;
  * The scoring thread's young generation. V8 sizes a worker's from its old-generation limit, small
  * here (a few MB of semi-space): objects that live for one batch or one commit (assessments, write
  * sets, enrichment results) were promoted, the old generation filled every 10–15 s, and each full
- * collection stalled the synchronous endpoint for 50–100 ms. With 64 MB the same load collects a
- * third less often and the p99 of `POST /v1/assess` at 1,000/s fell from 25–85 ms (7 runs) to
- * 11–22 ms (4 runs) (bench/service-load.mjs, docs/BENCHMARKS.md).
+ * collection stalled the synchronous endpoint for 50–100 ms. With 64 MB it scavenges a third less
+ * often and promotes less, and the p99 of `POST /v1/assess` at 1,000/s fell from 20.8–85.4 ms to
+ * 11.5–29.6 ms (7 runs each; bench/service-load.mjs, docs/BENCHMARKS.md).
  */
 const SCORING_YOUNG_GENERATION_MB = 64;
 
