@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { resolveScoringConfig } from '../dist/config/resolve-config.js';
+import { scoringHeapLimitMb } from '../dist/config/service-config.js';
 import { createEnricher } from '../dist/enrich/create-enricher.js';
 import { validateEvent } from '../dist/event/validate-event.js';
 import { createPipeline } from '../dist/pipeline.js';
@@ -58,7 +59,7 @@ const warm = events.slice(0, Number(opts.warm));
 const sync = events.slice(Number(opts.warm));
 
 const log = pino({ level: 'warn' });
-const local = opts.thread
+const assessing = opts.thread
   ? await ThreadedScoring.open(
       {
         file,
@@ -72,7 +73,7 @@ const local = opts.thread
         runWorker: true,
         profileFlushMs: Number(opts['flush-ms']),
         maxCachedUsers: 200_000,
-        heapLimitMb: 1024,
+        heapLimitMb: scoringHeapLimitMb({ scoringHeapMb: 0, profileCacheUsers: 200_000 }),
       },
       {},
       log,
@@ -91,7 +92,7 @@ const local = opts.thread
     });
 for (let i = 0; i < warm.length; i += 1000) await queue.enqueue(warm.slice(i, i + 1000), Date.now());
 const t = Date.now();
-await local.drain();
+await assessing.drain();
 console.log(`warm-up: ${warm.length} events queued and scored in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
 const latencies = [];
@@ -103,7 +104,7 @@ await new Promise((resolve) => {
     while (sent < due) {
       const scheduled = began + (sent * 1000) / rate;
       const ev = sync[sent++];
-      local.assessNow(ev).then(
+      assessing.assessNow(ev).then(
         () => latencies.push(performance.now() - scheduled),
         (err) => console.error(err.message),
       );
@@ -115,14 +116,14 @@ await new Promise((resolve) => {
   };
   tick();
 });
-if (opts.thread) await local.drain();
-else await local.scorer.flushed();
+if (opts.thread) await assessing.drain();
+else await assessing.scorer.flushed();
 latencies.sort((a, b) => a - b);
 const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1);
 console.log(
   `assessNow at ${rate}/s for ${seconds} s: ${latencies.length} answered; ms p50 ${q(0.5)}, p90 ${q(0.9)}, p99 ${q(0.99)}, max ${latencies[latencies.length - 1].toFixed(1)}`,
 );
-await local.close();
+await assessing.close();
 await queue.close();
 await reader.destroy();
 await db.destroy();

@@ -18,14 +18,13 @@ const statementPrototype = Object.getPrototypeOf(new Database(':memory:').prepar
 const totals = new Map();
 const slowMs = Number(process.env.LG_SLOW_MS ?? 0);
 const slow = [];
+const noteSlow = (what) =>
+  slow.push(`${new Date().toISOString()} ${process.hrtime.bigint() / 1000n} ${what}`);
 if (slowMs > 0) {
   let last = performance.now();
   setInterval(() => {
     const now = performance.now();
-    if (now - last - 5 >= slowMs)
-      slow.push(
-        `${new Date().toISOString()} ${process.hrtime.bigint() / 1000n} loop ${(now - last - 5).toFixed(1)} ms late`,
-      );
+    if (now - last - 5 >= slowMs) noteSlow(`loop ${(now - last - 5).toFixed(1)} ms late`);
     last = now;
   }, 5).unref();
 }
@@ -41,10 +40,7 @@ for (const method of ['run', 'all', 'get', 'iterate']) {
         .replace(/\(\?(, \?)*\)(, \(\?(, \?)*\))*/g, '(…rows)')
         .replace(/\s+/g, ' ')
         .slice(0, 160);
-      if (slowMs > 0 && ms >= slowMs)
-        slow.push(
-          `${new Date().toISOString()} ${process.hrtime.bigint() / 1000n} sql ${ms.toFixed(1)} ms ${key}`,
-        );
+      if (slowMs > 0 && ms >= slowMs) noteSlow(`sql ${ms.toFixed(1)} ms ${key}`);
       const entry = totals.get(key) ?? { ms: 0, n: 0 };
       entry.ms += ms;
       entry.n++;
