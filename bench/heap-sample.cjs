@@ -1,8 +1,10 @@
 // Preload that samples what the server's threads allocate and keep: V8's sampling heap profiler,
 // started LG_HEAP_FROM_MS after each thread starts and stopped at LG_HEAP_TO_MS, written to
 // $LG_HEAP_DIR/heap-<pid>-<thread>.json (a HeapProfiler sampling profile). Objects freed by a
-// scavenge are left out, so what remains is what reached the old generation: what makes full
-// collections come often. Worker threads only, unless LG_HEAP_MAIN=1.
+// scavenge are left out, so what remains is what outlived one, mostly what reached the old
+// generation: what makes full collections come often. With LG_HEAP_LIVE=1, objects freed by a full
+// collection are left out too: what the heap holds at the end. Worker threads only, unless
+// LG_HEAP_MAIN=1.
 //   NODE_OPTIONS="--require ./bench/heap-sample.cjs" LG_HEAP_FROM_MS=14000 LG_HEAP_TO_MS=30000 \
 //     node bench/service-load.mjs --ingest-seconds 5 --ingest-rate 5000 --assess-seconds 20
 // Summarise a file by allocating function with bench/heap-summary.mjs.
@@ -21,7 +23,7 @@ if (!isMainThread || process.env.LG_HEAP_MAIN) {
   setTimeout(() => {
     session.post('HeapProfiler.startSampling', {
       samplingInterval: 8192,
-      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMajorGC: !process.env.LG_HEAP_LIVE,
       includeObjectsCollectedByMinorGC: false,
     });
     setTimeout(() => {
