@@ -12,6 +12,16 @@ afterEach(async () => {
   await t.close();
 });
 
+/** `POST /v1/events` with a body that is not JSON. */
+function postUnparsable(service: TestService) {
+  return service.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { ...auth(service.keys.ingest), 'content-type': 'application/json' },
+    payload: '{"userId": ',
+  });
+}
+
 describe('auth', () => {
   it('answers health without a key, and 401 without or with a wrong key elsewhere', async () => {
     expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
@@ -104,12 +114,7 @@ describe('POST /v1/events', () => {
       });
       expect(res.statusCode).toBe(413);
       expect(res.json().error.code).toBe('LG_ERR_BATCH_TOO_LARGE');
-      const broken = await t2.app.inject({
-        method: 'POST',
-        url: '/v1/events',
-        headers: { ...auth(t2.keys.ingest), 'content-type': 'application/json' },
-        payload: '{"userId": ',
-      });
+      const broken = await postUnparsable(t2);
       expect(broken.statusCode).toBe(400);
       expect(broken.json().error.code).toBeDefined();
     } finally {
@@ -134,12 +139,7 @@ describe('POST /v1/events', () => {
       expect(full.json().error.code).toBe('LG_ERR_BACKLOG');
       expect((await post(1)).statusCode).toBe(202); // at the bound, not past it
       // Full: refused before the body is read, so even a body that does not parse gets the 503.
-      const unread = await t2.app.inject({
-        method: 'POST',
-        url: '/v1/events',
-        headers: { ...auth(t2.keys.ingest), 'content-type': 'application/json' },
-        payload: '{"userId": ',
-      });
+      const unread = await postUnparsable(t2);
       expect(unread.statusCode).toBe(503);
       expect(unread.json().error.code).toBe('LG_ERR_BACKLOG');
       // The key is still checked first: no one without it learns the backlog.
