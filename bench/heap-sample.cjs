@@ -3,7 +3,8 @@
 // $LG_HEAP_DIR/heap-<pid>-<thread>.json (a HeapProfiler sampling profile). Objects freed by a
 // scavenge are left out, so what remains is what outlived one, mostly what reached the old
 // generation: what makes full collections come often. With LG_HEAP_LIVE=1, objects freed by a full
-// collection are left out too: what the heap holds at the end. Worker threads only, unless
+// collection are left out too: what the heap holds at the end; with LG_HEAP_ALL=1 nothing is left
+// out (everything allocated: what makes scavenges come often). Worker threads only, unless
 // LG_HEAP_MAIN=1.
 //   NODE_OPTIONS="--require ./bench/heap-sample.cjs" LG_HEAP_FROM_MS=14000 LG_HEAP_TO_MS=30000 \
 //     node bench/service-load.mjs --ingest-seconds 5 --ingest-rate 5000 --assess-seconds 20
@@ -24,7 +25,7 @@ if (!isMainThread || process.env.LG_HEAP_MAIN) {
     session.post('HeapProfiler.startSampling', {
       samplingInterval: 8192,
       includeObjectsCollectedByMajorGC: !process.env.LG_HEAP_LIVE,
-      includeObjectsCollectedByMinorGC: false,
+      includeObjectsCollectedByMinorGC: Boolean(process.env.LG_HEAP_ALL),
     });
     setTimeout(() => {
       session.post('HeapProfiler.stopSampling', (err, result) => {

@@ -7,10 +7,12 @@
 // The first WARMUP_SECONDS of requests (default 0) are sent the same way but reported apart
 // (`warmup`), not in the percentiles: a server just started compiles its hot paths and the client
 // opens its connections then.
+// LG_LATENCIES=FILE also writes every request's due time (epoch ms) and latency (ms), one per line,
+// to line the whole tail up with server-side traces.
 // Not autocannon: its --overallRate lets each connection send its per-second quota back to back
 // at the top of every second, so "1,000/s" over 32 connections is a burst of 32 concurrent
 // requests for part of each second and nothing for the rest; its latencies are that burst's queueing.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 
 const [url, key, bodiesFile, rateArg, secondsArg, warmupArg = '0'] = process.argv.slice(2);
@@ -68,6 +70,13 @@ await new Promise((resolve) => {
   tick();
 });
 agent.destroy();
+if (process.env.LG_LATENCIES) {
+  const lines = Array.from(
+    latencies,
+    (ms, i) => `${(beganWall + (i * 1000) / rate).toFixed(0)} ${ms.toFixed(2)}`,
+  );
+  writeFileSync(process.env.LG_LATENCIES, `${lines.join('\n')}\n`);
+}
 const percentiles = (values) => {
   const sorted = Array.from(values).sort((a, b) => a - b);
   const at = (p) =>

@@ -6,7 +6,8 @@
 // With LG_SLOW_MS=N it also lists, with their wall-clock times, every statement that took ≥ N ms
 // and every event-loop stall ≥ N ms (a 5 ms timer that fired late), in sqlslow-<pid>-<thread>.txt
 // (each line: wall clock, then monotonic µs, the clock of a --cpu-prof profile's timestamps):
-// lined up with the client's worst seconds, they say which thread held a slow request up.
+// lined up with the client's worst seconds, they say which thread held a slow request up; and
+// every collector pause of 1 ms or more.
 const { threadId } = require('node:worker_threads');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -21,6 +22,22 @@ const slow = [];
 const noteSlow = (what) =>
   slow.push(`${new Date().toISOString()} ${process.hrtime.bigint() / 1000n} ${what}`);
 if (slowMs > 0) {
+  // Every collection pause of 1 ms or more, with when it started (wall clock): lined up with the
+  // stalls and the client's slow requests, it says which stalls were the collector.
+  const { PerformanceObserver, constants } = require('node:perf_hooks');
+  const kinds = {
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+  };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration < 1) continue;
+      const at = new Date(performance.timeOrigin + e.startTime).toISOString();
+      slow.push(`${at} - gc ${kinds[e.detail?.kind] ?? e.detail?.kind} ${e.duration.toFixed(1)} ms`);
+    }
+  }).observe({ entryTypes: ['gc'] });
   let last = performance.now();
   setInterval(() => {
     const now = performance.now();
