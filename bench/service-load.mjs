@@ -6,8 +6,9 @@
 //    server takes them (or at --ingest-rate events/s), for --ingest-seconds; samples queue depth,
 //    scored count and server RSS every second, and reports events/s accepted and scored.
 // Server settings come from the environment (LOGINGUARD_*), e.g. LOGINGUARD_SCORING_THREAD=false;
-// LG_PROF=DIR profiles every server thread, LG_SERVER_FLAGS adds Node flags (e.g. --trace-gc) and
-// LG_SERVER_STDOUT=FILE keeps the server's stdout.
+// LG_PROF=DIR profiles every server thread, LG_SERVER_FLAGS sets its Node flags (default: those of
+// `npm start`, docs/API.md "Node flags"; `LG_SERVER_FLAGS=` for V8's defaults, add e.g. --trace-gc) and
+// LG_SERVER_STDOUT=FILE keeps the server's stdout; LG_CLIENT_FLAGS adds Node flags to the assess client.
 // 2. Synchronous assess: POST /v1/assess at a fixed --assess-rate requests/s (evenly spaced, open
 //    loop) for --assess-seconds after --assess-warmup seconds of the same (reported apart);
 //    reports latency percentiles.
@@ -17,6 +18,8 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
 import { generateDataset } from '../dist/simulate/generate-dataset.js';
 
@@ -60,11 +63,14 @@ console.log(
   `prepared ${bodies.length} batches of ${batchSize} and ${assessBodies.length} single events in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
 );
 
+// The server gets the Node flags `npm start` gives it (package.json).
+const startWords = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start.split(' ');
+const NPM_START_FLAGS = startWords.slice(1, startWords.indexOf('bin/loginguard.js')).join(' ');
 const server = spawn(
   process.execPath,
   [
     ...(process.env.LG_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.LG_PROF] : []),
-    ...(process.env.LG_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ...(process.env.LG_SERVER_FLAGS ?? NPM_START_FLAGS).split(' ').filter(Boolean),
     'bin/loginguard.js',
     'start',
     '--port',
@@ -203,9 +209,14 @@ all.length = 0;
 bodies.length = 0;
 const bodiesFile = join(dataDir, 'assess-bodies.json');
 writeFileSync(bodiesFile, JSON.stringify(assessBodies));
+// Collect the ingest's hundreds of MB of prepared batches now: left to V8, this process's full
+// collections (14–26 ms) ran during the assess phase, on the same two cores as the server.
+setFlagsFromString('--expose-gc');
+runInNewContext('gc')();
 const client = spawn(
   process.execPath,
   [
+    ...(process.env.LG_CLIENT_FLAGS?.split(' ').filter(Boolean) ?? []),
     'bench/open-loop-client.mjs',
     `${base}/v1/assess`,
     KEY,
