@@ -7,7 +7,8 @@
 // and every event-loop stall ≥ N ms (a 5 ms timer that fired late), in sqlslow-<pid>-<thread>.txt
 // (each line: wall clock, then monotonic µs, the clock of a --cpu-prof profile's timestamps):
 // lined up with the client's worst seconds, they say which thread held a slow request up; and
-// every collector pause of 1 ms or more.
+// every collector pause of 1 ms or more (its line has "-" for the µs). bench/tail-episodes.mjs
+// lines them up with the client's LG_LATENCIES file.
 const { threadId } = require('node:worker_threads');
 const fs = require('node:fs');
 const os = require('node:os');
