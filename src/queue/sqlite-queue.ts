@@ -178,14 +178,10 @@ export class SqliteQueue implements Queue {
   }
 
   async hasReady(userId: string, nowMs: number): Promise<boolean> {
-    const row = await this.reader
-      .selectFrom('queue')
-      .select('seq')
-      .where('user_id', '=', userId)
-      .where((eb) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<=', nowMs)]))
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
+    // Runs before every synchronous assessment: SQL text written once, like the other hot
+    // statements, rather than a query built (and its expression nodes allocated) on each call.
+    const { rows } = await this.reader.executeQuery(CompiledQuery.raw(HAS_READY_SQL, [userId, nowMs]));
+    return rows.length > 0;
   }
 
   /**
@@ -279,6 +275,9 @@ const TAKE_SQL = `UPDATE queue SET leased_until = ?, attempts = attempts + 1 WHE
 const TAKE_USER_SQL = `UPDATE queue SET leased_until = ?, attempts = attempts + 1 WHERE seq IN (
   SELECT seq FROM queue WHERE user_id = ? AND (leased_until IS NULL OR leased_until <= ?) ORDER BY seq LIMIT ?
 ) RETURNING ${LEASED_COLUMNS}`;
+
+const HAS_READY_SQL =
+  'SELECT seq FROM queue WHERE user_id = ? AND (leased_until IS NULL OR leased_until <= ?) LIMIT 1';
 
 const insertSqlBySize = new Map<number, string>();
 
