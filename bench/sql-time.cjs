@@ -7,7 +7,7 @@
 // and every event-loop stall ≥ N ms (a 5 ms timer that fired late), in sqlslow-<pid>-<thread>.txt
 // (each line: wall clock, then monotonic µs, the clock of a --cpu-prof profile's timestamps):
 // lined up with the client's worst seconds, they say which thread held a slow request up; and
-// every collector pause of 1 ms or more (its line has "-" for the µs). bench/tail-episodes.mjs
+// every collector pause of 1 ms or more (logged at its start). bench/tail-episodes.mjs
 // lines them up with the client's LG_LATENCIES file.
 const { threadId } = require('node:worker_threads');
 const fs = require('node:fs');
@@ -20,8 +20,12 @@ const statementPrototype = Object.getPrototypeOf(new Database(':memory:').prepar
 const totals = new Map();
 const slowMs = Number(process.env.LG_SLOW_MS ?? 0);
 const slow = [];
-const noteSlow = (what) =>
-  slow.push(`${new Date().toISOString()} ${process.hrtime.bigint() / 1000n} ${what}`);
+/** Logs `what` as of `atMs` (performance.now() time; default now), on both clocks. */
+const noteSlow = (what, atMs = performance.now()) => {
+  const ago = BigInt(Math.round((performance.now() - atMs) * 1000));
+  const wall = new Date(performance.timeOrigin + atMs).toISOString();
+  slow.push(`${wall} ${process.hrtime.bigint() / 1000n - ago} ${what}`);
+};
 if (slowMs > 0) {
   // Every collection pause of 1 ms or more, with when it started (wall clock): lined up with the
   // stalls and the client's slow requests, it says which stalls were the collector.
@@ -34,9 +38,7 @@ if (slowMs > 0) {
   };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      if (e.duration < 1) continue;
-      const at = new Date(performance.timeOrigin + e.startTime).toISOString();
-      slow.push(`${at} - gc ${kinds[e.detail?.kind] ?? e.detail?.kind} ${e.duration.toFixed(1)} ms`);
+      if (e.duration >= 1) noteSlow(`gc ${kinds[e.detail?.kind]} ${e.duration.toFixed(1)} ms`, e.startTime);
     }
   }).observe({ entryTypes: ['gc'] });
   let last = performance.now();

@@ -272,12 +272,15 @@ const TAKE_SQL = `UPDATE queue SET leased_until = ?, attempts = attempts + 1 WHE
   SELECT seq FROM queue WHERE leased_until IS NULL OR leased_until <= ? ORDER BY seq LIMIT ?
 ) RETURNING ${LEASED_COLUMNS}`;
 
+/** One user's events that may be taken (waiting, or their lease ran out); parameters userId, now. */
+const READY_FOR_USER =
+  'SELECT seq FROM queue WHERE user_id = ? AND (leased_until IS NULL OR leased_until <= ?)';
+
 const TAKE_USER_SQL = `UPDATE queue SET leased_until = ?, attempts = attempts + 1 WHERE seq IN (
-  SELECT seq FROM queue WHERE user_id = ? AND (leased_until IS NULL OR leased_until <= ?) ORDER BY seq LIMIT ?
+  ${READY_FOR_USER} ORDER BY seq LIMIT ?
 ) RETURNING ${LEASED_COLUMNS}`;
 
-const HAS_READY_SQL =
-  'SELECT seq FROM queue WHERE user_id = ? AND (leased_until IS NULL OR leased_until <= ?) LIMIT 1';
+const HAS_READY_SQL = `${READY_FOR_USER} LIMIT 1`;
 
 const insertSqlBySize = new Map<number, string>();
 
