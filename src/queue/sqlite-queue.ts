@@ -4,6 +4,7 @@ import { chunked } from '../store/chunked.js';
 import { type Database, openSqliteDatabase, type SqliteOptions } from '../store/database.js';
 import { decodeLoginEvent, encodeLoginEvent } from '../store/login-event-json.js';
 import { migrateToLatest } from '../store/migrations.js';
+import { userBucket } from '../store/user-bucket.js';
 import type { EnqueueResult, FailedEvent, Queue, QueueDepth, QueuedEvent } from './queue.js';
 
 /** Options of {@link SqliteQueue}. */
@@ -82,9 +83,10 @@ export class SqliteQueue implements Queue {
       if (events.length === 0) return { accepted: [], duplicates: [] };
       const inserted = new Set<string>();
       await this.db.transaction().execute(async (trx) => {
-        for (const chunk of chunked(events, 4)) {
+        for (const chunk of chunked(events, 5)) {
           const params: unknown[] = [];
-          for (const e of chunk) params.push(e.eventId, e.userId, encodeLoginEvent(e), nowMs);
+          for (const e of chunk)
+            params.push(e.eventId, e.userId, userBucket(e.userId), encodeLoginEvent(e), nowMs);
           const { rows } = await trx.executeQuery<{ event_id: string }>(
             CompiledQuery.raw(insertSql(chunk.length), params),
           );
@@ -113,7 +115,7 @@ export class SqliteQueue implements Queue {
     return this.run(() => {
       const limit = max === undefined ? -1 : Math.floor(max);
       if (limit === 0 || limit < -1) return Promise.resolve([]);
-      return this.lease(TAKE_USER_SQL, [nowMs + leaseMs, userId, nowMs, limit], nowMs);
+      return this.lease(TAKE_USER_SQL, [nowMs + leaseMs, userBucket(userId), userId, nowMs, limit], nowMs);
     });
   }
 
@@ -180,7 +182,9 @@ export class SqliteQueue implements Queue {
   async hasReady(userId: string, nowMs: number): Promise<boolean> {
     // Runs before every synchronous assessment: SQL text written once, like the other hot
     // statements, rather than a query built (and its expression nodes allocated) on each call.
-    const { rows } = await this.reader.executeQuery(CompiledQuery.raw(HAS_READY_SQL, [userId, nowMs]));
+    const { rows } = await this.reader.executeQuery(
+      CompiledQuery.raw(HAS_READY_SQL, [userBucket(userId), userId, nowMs]),
+    );
     return rows.length > 0;
   }
 
@@ -272,9 +276,12 @@ const TAKE_SQL = `UPDATE queue SET leased_until = ?, attempts = attempts + 1 WHE
   SELECT seq FROM queue WHERE leased_until IS NULL OR leased_until <= ? ORDER BY seq LIMIT ?
 ) RETURNING ${LEASED_COLUMNS}`;
 
-/** One user's events that may be taken (waiting, or their lease ran out); parameters userId, now. */
+/**
+ * One user's events that may be taken (waiting, or their lease ran out), through the per-user
+ * index (user_bucket, seq, user_id); parameters userBucket(userId), userId, now.
+ */
 const READY_FOR_USER =
-  'SELECT seq FROM queue WHERE user_id = ? AND (leased_until IS NULL OR leased_until <= ?)';
+  'SELECT seq FROM queue WHERE user_bucket = ? AND user_id = ? AND (leased_until IS NULL OR leased_until <= ?)';
 
 const TAKE_USER_SQL = `UPDATE queue SET leased_until = ?, attempts = attempts + 1 WHERE seq IN (
   ${READY_FOR_USER} ORDER BY seq LIMIT ?
@@ -282,13 +289,16 @@ const TAKE_USER_SQL = `UPDATE queue SET leased_until = ?, attempts = attempts + 
 
 const HAS_READY_SQL = `${READY_FOR_USER} LIMIT 1`;
 
+/** hasReady's and takeUser's statements (exported for the test that checks their index). */
+export const USER_READY_SQL = { has: HAS_READY_SQL, take: TAKE_USER_SQL } as const;
+
 const insertSqlBySize = new Map<number, string>();
 
 function insertSql(rows: number): string {
   let text = insertSqlBySize.get(rows);
   if (text === undefined) {
-    const values = Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ');
-    text = `INSERT INTO queue (event_id, user_id, payload, enqueued_at) VALUES ${values} ON CONFLICT (event_id) DO NOTHING RETURNING event_id`;
+    const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ');
+    text = `INSERT INTO queue (event_id, user_id, user_bucket, payload, enqueued_at) VALUES ${values} ON CONFLICT (event_id) DO NOTHING RETURNING event_id`;
     insertSqlBySize.set(rows, text);
   }
   return text;

@@ -7,6 +7,7 @@ import { type EventKey, keyIn } from './event-key.js';
 import { inTransaction } from './in-transaction.js';
 import { checkPageLimit, decodeCursor, newestFirst, type Page, pageOf } from './page-cursor.js';
 import { ReusedInsert } from './reused-insert.js';
+import { userBucket } from './user-bucket.js';
 
 /**
  * What {@link AssessmentRepository.list} returns. Newest first by the event's time; `from` is
@@ -35,6 +36,7 @@ const INSERT_ASSESSMENTS = new ReusedInsert<AssessmentRow>(
   [
     'event_id',
     'user_id',
+    'user_bucket',
     'ts',
     'action',
     'risk_score',
@@ -69,6 +71,7 @@ export class AssessmentRepository {
           chunk.map((a) => ({
             event_id: a.eventId,
             user_id: a.userId,
+            user_bucket: userBucket(a.userId),
             ts: Date.parse(a.timestamp),
             action: a.action,
             risk_score: a.riskScore,
@@ -118,7 +121,10 @@ export class AssessmentRepository {
   async list(filter: AssessmentFilter): Promise<Page<Assessment>> {
     const limit = checkPageLimit(filter.limit);
     let q = this.db.selectFrom('assessments').select(['body', 'ts', 'event_id']);
-    if (filter.userId !== undefined) q = q.where('user_id', '=', filter.userId);
+    // The bucket first: the per-user index is (user_bucket, ts, event_id, user_id).
+    if (filter.userId !== undefined) {
+      q = q.where('user_bucket', '=', userBucket(filter.userId)).where('user_id', '=', filter.userId);
+    }
     if (filter.action !== undefined) q = q.where('action', '=', filter.action);
     if (filter.from !== undefined) q = q.where('ts', '>=', filter.from);
     if (filter.to !== undefined) q = q.where('ts', '<', filter.to);

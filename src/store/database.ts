@@ -28,6 +28,8 @@ export interface EventsTable {
 export interface AssessmentsTable {
   event_id: string;
   user_id: string;
+  /** `userBucket(user_id)` (src/store/user-bucket.ts): leads the per-user index. */
+  user_bucket: number;
   ts: EpochMsColumn;
   action: string;
   risk_score: number;
@@ -104,6 +106,8 @@ export interface QueueTable {
   seq: SerialColumn;
   event_id: string;
   user_id: string;
+  /** `userBucket(user_id)` (src/store/user-bucket.ts): leads the per-user index. */
+  user_bucket: number;
   /** The LoginEvent as JSON text. */
   payload: string;
   enqueued_at: EpochMsColumn;

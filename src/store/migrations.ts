@@ -4,6 +4,7 @@ import type { Database } from './database.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { alertsMigration } from './migrations/0002-alerts.js';
 import { queueLeasedIndexMigration } from './migrations/0003-queue-leased-index.js';
+import { userBucketsMigration } from './migrations/0004-user-buckets.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
 
 /**
@@ -16,6 +17,7 @@ export function migrationProvider(dialect: SqlDialectName = 'sqlite'): Migration
     '0001-initial': initialMigration(dialect),
     '0002-alerts': alertsMigration(dialect),
     '0003-queue-leased-index': queueLeasedIndexMigration(dialect),
+    '0004-user-buckets': userBucketsMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

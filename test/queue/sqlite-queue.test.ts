@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { DEPTH_SQL, SqliteQueue } from '../../src/queue/sqlite-queue.js';
+import { DEPTH_SQL, SqliteQueue, USER_READY_SQL } from '../../src/queue/sqlite-queue.js';
 import { loginEvent } from '../helpers/login-events.js';
 import { openTestDatabase, tempDatabaseFile } from '../store/temp-database.js';
 import { describeQueueContract, type QueueFixture } from './queue-contract.js';
@@ -85,6 +85,36 @@ describe('SqliteQueue', () => {
           .join('; ');
       expect(await plan(DEPTH_SQL.all)).toMatch(/COVERING INDEX/);
       expect(await plan(DEPTH_SQL.leased.replace('?', '0'))).toMatch(/COVERING INDEX queue_leased/);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("finds one user's waiting events through the bucketed index, apart from a user in the same bucket", async () => {
+    const { db, cleanup } = await openTestDatabase();
+    try {
+      const queue = new SqliteQueue(db);
+      // bob and sybil share bucket 20 (src/store/user-bucket.ts).
+      const [b1, s1, b2] = [
+        loginEvent({ at: T0, userId: 'bob' }),
+        loginEvent({ at: T0 + 1, userId: 'sybil' }),
+        loginEvent({ at: T0 + 2, userId: 'bob' }),
+      ];
+      await queue.enqueue([b1, s1, b2], T0);
+      const taken = await queue.takeUser('bob', 1000, T0);
+      expect(taken.map((q) => q.event.eventId)).toEqual([b1.eventId, b2.eventId]);
+      expect(await queue.hasReady('bob', T0)).toBe(false);
+      expect(await queue.hasReady('sybil', T0)).toBe(true);
+
+      // The statements with their parameters written in, as EXPLAIN takes no bound values here.
+      const plan = async (text: string, values: unknown[]) => {
+        let i = 0;
+        const literal = text.replace(/\?/g, () => JSON.stringify(values[i++]).replaceAll('"', "'"));
+        const { rows } = await sql.raw<{ detail: string }>(`EXPLAIN QUERY PLAN ${literal}`).execute(db);
+        return rows.map((r) => r.detail).join('; ');
+      };
+      expect(await plan(USER_READY_SQL.has, [20, 'bob', T0])).toMatch(/INDEX queue_bucket_seq/);
+      expect(await plan(USER_READY_SQL.take, [T0, 20, 'bob', T0, -1])).toMatch(/INDEX queue_bucket_seq/);
     } finally {
       await cleanup();
     }

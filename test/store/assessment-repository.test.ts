@@ -124,6 +124,25 @@ describe('AssessmentRepository', () => {
     expect(await allPages({ reason: 'NEW_DEVICE', limit: 1 })).toEqual([['b1'], ['a2'], ['a1']]);
   });
 
+  it("lists one user's assessments, not those of another user in the same bucket", async () => {
+    // bob and sybil share bucket 20 of the per-user index (src/store/user-bucket.ts).
+    await repo.insertMany(
+      [
+        assessment('b1', T0, { userId: 'bob' }),
+        assessment('s1', T0 + 1000, { userId: 'sybil' }),
+        assessment('b2', T0 + 2000, { userId: 'bob' }),
+        assessment('s2', T0 + 3000, { userId: 'sybil' }),
+      ],
+      T0,
+    );
+    expect(await allPages({ userId: 'bob', limit: 1 })).toEqual([['b2'], ['b1']]);
+    expect((await repo.list({ userId: 'sybil', limit: 10 })).items.map((a) => a.eventId)).toEqual([
+      's2',
+      's1',
+    ]);
+    expect((await repo.list({ userId: 'nobody', limit: 10 })).items).toEqual([]);
+  });
+
   it('matches a reason code exactly: the _ in a code is not a wildcard', async () => {
     await repo.insertMany(
       [assessment('x', T0, { codes: ['NEWXDEVICE'] }), assessment('y', T0, { codes: ['NEW_DEVICE_2'] })],

@@ -55,6 +55,7 @@ describe('migrateToLatest', () => {
         '0001-initial',
         '0002-alerts',
         '0003-queue-leased-index',
+        '0004-user-buckets',
       ]);
       expect(await migrateToLatest(first)).toEqual([]);
       await new EventRepository(first).insertMany([loginEvent({ eventId: 'kept', at: T0 })], T0);
