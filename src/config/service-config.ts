@@ -77,7 +77,11 @@ export const ServiceConfigSchema = Type.Object({
    * bound.
    */
   scoringHeapMb: Type.Integer({ minimum: 0, default: 0 }),
-  workerBatch: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
+  /**
+   * Events per worker batch (one lease, one ack, a few commits): scored 500 at a time, so a
+   * synchronous assessment never waits behind more than that (src/worker/scorer.ts).
+   */
+  workerBatch: Type.Integer({ minimum: 1, maximum: 10_000, default: 2000 }),
   /** How long a taken batch stays leased before another worker may take it again. */
   leaseMs: Type.Integer({ minimum: 1000, default: 60_000 }),
   /** Deliveries of one event before it is recorded as failed (poison). */
