@@ -98,8 +98,8 @@ export class Scorer {
   private readonly writeBehind: boolean;
   private flushing: Promise<void> | undefined;
   private readonly maxCachedUsers: number;
-  /** The batch `scoreBatch` is scoring, a slice at a time. */
-  private held: HeldBatch | undefined;
+  /** The batches `scoreBatch` is scoring, a slice at a time (one, from the queue worker). */
+  private readonly held = new Set<HeldBatch>();
 
   constructor(private readonly options: ScorerOptions) {
     this.state = new MemoryScoringState(options.scoring);
@@ -145,7 +145,7 @@ export class Scorer {
    */
   async scoreBatch(batch: readonly QueuedEvent[]): Promise<BatchOutcome> {
     const held: HeldBatch = { items: batch, next: 0, claimed: new Set() };
-    this.held = held;
+    this.held.add(held);
     const outcome: BatchOutcome = { assessed: [], skipped: [], poison: [] };
     const writes: Promise<void>[] = [];
     try {
@@ -169,7 +169,7 @@ export class Scorer {
         writes.push(written);
       }
     } finally {
-      this.held = undefined;
+      this.held.delete(held);
     }
     await Promise.all(writes);
     return outcome;
@@ -355,14 +355,14 @@ export class Scorer {
    * caller scores (and acks) them; the batch skips them.
    */
   private claimHeld(userId: string): QueuedEvent[] {
-    const held = this.held;
-    if (!held) return [];
     const mine: QueuedEvent[] = [];
-    for (let i = held.next; i < held.items.length; i++) {
-      const item = held.items[i] as QueuedEvent;
-      if (item.event.userId === userId && !held.claimed.has(item)) {
-        held.claimed.add(item);
-        mine.push(item);
+    for (const held of this.held) {
+      for (let i = held.next; i < held.items.length; i++) {
+        const item = held.items[i] as QueuedEvent;
+        if (item.event.userId === userId && !held.claimed.has(item)) {
+          held.claimed.add(item);
+          mine.push(item);
+        }
       }
     }
     return mine;

@@ -1,8 +1,10 @@
 import { resolveScoringConfig, type ScoringConfigInput } from '../../src/config/resolve-config.js';
 import type { Assessment } from '../../src/event/assessment.js';
 import type { LoginEvent } from '../../src/event/login-event.js';
+import { validateEvent } from '../../src/event/validate-event.js';
 import { createPipeline } from '../../src/pipeline.js';
 import { MemoryScoringState } from '../../src/profile/scoring-state.js';
+import { generateDataset } from '../../src/simulate/generate-dataset.js';
 import { FakeEnricher } from './fake-enricher.js';
 
 const MIN = 60_000;
@@ -54,4 +56,14 @@ export function testPipeline(config: ScoringConfigInput = {}) {
 
 export function codes(a: Assessment): string[] {
   return a.reasons.map((r) => r.code);
+}
+
+/** A generated dataset's events, validated as the API would (`loginguard generate` with these settings). */
+export function generatedLoginEvents(settings: { users: number; days: number; seed: number }): LoginEvent[] {
+  const events: LoginEvent[] = [];
+  for (const record of generateDataset(settings).records) {
+    const result = validateEvent(record);
+    if (result.ok) events.push(result.event);
+  }
+  return events;
 }

@@ -3,13 +3,12 @@ import { resolveScoringConfig } from '../../src/config/resolve-config.js';
 import { createEnricher } from '../../src/enrich/create-enricher.js';
 import type { Enricher } from '../../src/enrich/enricher.js';
 import type { LoginEvent } from '../../src/event/login-event.js';
-import { validateEvent } from '../../src/event/validate-event.js';
 import { createPipeline } from '../../src/pipeline.js';
 import { encodeProfile } from '../../src/profile/profile-codec.js';
 import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
-import { generateDataset } from '../../src/simulate/generate-dataset.js';
 import { ProfileRepository } from '../../src/store/profile-repository.js';
 import { Scorer, type ScorerOptions } from '../../src/worker/scorer.js';
+import { generatedLoginEvents } from '../helpers/login-events.js';
 import { openTestDatabase } from '../store/temp-database.js';
 
 const config = resolveScoringConfig();
@@ -18,11 +17,7 @@ let events: LoginEvent[];
 
 beforeAll(() => {
   enricher = createEnricher();
-  events = [];
-  for (const record of generateDataset({ users: 40, days: 20, seed: 99 }).records) {
-    const result = validateEvent(record);
-    if (result.ok) events.push(result.event);
-  }
+  events = generatedLoginEvents({ users: 40, days: 20, seed: 99 });
 });
 
 const opened: Array<() => Promise<void>> = [];
