@@ -66,8 +66,8 @@ export interface ScorerState {
  * The state lives in memory (a cache of the stored baselines and locks, loaded per user on first
  * sight) and changes only inside one critical section at a time, so each user's events are
  * scored in arrival order whichever endpoint brought them. The synchronous endpoint first takes
- * the user's events still waiting in the queue, so an event sent earlier through the queue is
- * scored before it. What a section changed is written by group commit in one transaction, and
+ * the user's events not scored yet (in the batch being scored, then waiting in the queue), so an
+ * event sent earlier through the queue is scored before it. What a section changed is written by group commit in one transaction, and
  * only then acknowledged to the queue: a crash before the commit loses the in-memory state too,
  * and the events come back from the queue to be scored again from the stored state (exactly-once
  * effects). Counters that span users (per IP, per tenant) are kept in memory only: a restart

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DEPTH_SQL, SqliteQueue, USER_READY_SQL } from '../../src/queue/sqlite-queue.js';
+import type { Database } from '../../src/store/database.js';
 import { loginEvent } from '../helpers/login-events.js';
 import { openTestDatabase, tempDatabaseFile } from '../store/temp-database.js';
 import { describeQueueContract, type QueueFixture } from './queue-contract.js';
@@ -79,12 +80,8 @@ describe('SqliteQueue', () => {
   it('counts its depth from indexes, not by reading the waiting events', async () => {
     const { db, cleanup } = await openTestDatabase();
     try {
-      const plan = async (text: string) =>
-        (await sql.raw<{ detail: string }>(`EXPLAIN QUERY PLAN ${text}`).execute(db)).rows
-          .map((r) => r.detail)
-          .join('; ');
-      expect(await plan(DEPTH_SQL.all)).toMatch(/COVERING INDEX/);
-      expect(await plan(DEPTH_SQL.leased.replace('?', '0'))).toMatch(/COVERING INDEX queue_leased/);
+      expect(await queryPlan(db, DEPTH_SQL.all)).toMatch(/COVERING INDEX/);
+      expect(await queryPlan(db, DEPTH_SQL.leased, [0])).toMatch(/COVERING INDEX queue_leased/);
     } finally {
       await cleanup();
     }
@@ -106,17 +103,24 @@ describe('SqliteQueue', () => {
       expect(await queue.hasReady('bob', T0)).toBe(false);
       expect(await queue.hasReady('sybil', T0)).toBe(true);
 
-      // The statements with their parameters written in, as EXPLAIN takes no bound values here.
-      const plan = async (text: string, values: unknown[]) => {
-        let i = 0;
-        const literal = text.replace(/\?/g, () => JSON.stringify(values[i++]).replaceAll('"', "'"));
-        const { rows } = await sql.raw<{ detail: string }>(`EXPLAIN QUERY PLAN ${literal}`).execute(db);
-        return rows.map((r) => r.detail).join('; ');
-      };
-      expect(await plan(USER_READY_SQL.has, [20, 'bob', T0])).toMatch(/INDEX queue_bucket_seq/);
-      expect(await plan(USER_READY_SQL.take, [T0, 20, 'bob', T0, -1])).toMatch(/INDEX queue_bucket_seq/);
+      expect(await queryPlan(db, USER_READY_SQL.has, [20, 'bob', T0])).toMatch(/INDEX queue_bucket_seq/);
+      expect(await queryPlan(db, USER_READY_SQL.take, [T0, 20, 'bob', T0, -1])).toMatch(
+        /INDEX queue_bucket_seq/,
+      );
     } finally {
       await cleanup();
     }
   });
 });
+
+/** SQLite's plan for a statement, its `?` parameters written in (EXPLAIN is run without bound values here). */
+async function queryPlan(
+  db: Kysely<Database>,
+  text: string,
+  values: readonly unknown[] = [],
+): Promise<string> {
+  let i = 0;
+  const literal = text.replace(/\?/g, () => JSON.stringify(values[i++]).replaceAll('"', "'"));
+  const { rows } = await sql.raw<{ detail: string }>(`EXPLAIN QUERY PLAN ${literal}`).execute(db);
+  return rows.map((r) => r.detail).join('; ');
+}
