@@ -30,7 +30,9 @@ export const ServiceConfigSchema = Type.Object({
     { default: 'info' },
   ),
   /**
-   * SQLite `synchronous`: `full` makes an event durable (fsync'd) before the API answers 202;
+   * SQLite `synchronous`: `full` makes an event durable (fsync'd) before the API answers 202, and
+   * a synchronous assessment or an admin change before its answer (the queue worker's own commits
+   * are not fsync'd: a power loss can only make it score its last events again, see GroupCommit);
    * `normal` survives a crash of the process but may lose the last commits on power loss.
    */
   sqliteSynchronous: Type.Union([Type.Literal('full'), Type.Literal('normal')], { default: 'full' }),

@@ -192,6 +192,8 @@ export class Scorer {
       const queued = [...held, ...waiting];
       const earlier = queued.filter((q) => q.event.eventId !== event.eventId).map((q) => q.event);
       const unit = await this.scoreUnit([...earlier, event]);
+      // The caller answers a login from this: fsync'd before the answer (see GroupCommit).
+      unit.set.durable = true;
       return { ...unit, earlier: queued };
     });
     await this.commit(set, outcome.assessed);
@@ -229,6 +231,7 @@ export class Scorer {
       this.dirty.delete(userId);
       set.locks.set(userId, this.state.getLock(userId));
       set.audit.push(...audit);
+      set.durable = true;
       return { set, result };
     });
     await this.commits.write(set);

@@ -1,0 +1,142 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveScoringConfig } from '../../src/config/resolve-config.js';
+import { createPipeline } from '../../src/pipeline.js';
+import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
+import type { AuditEntry } from '../../src/store/audit-repository.js';
+import { AuditRepository } from '../../src/store/audit-repository.js';
+import type { Database } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrations.js';
+import { emptyWriteSet, GroupCommit } from '../../src/worker/group-commit.js';
+import { Scorer } from '../../src/worker/scorer.js';
+import { FakeEnricher } from '../helpers/fake-enricher.js';
+import { loginEvent, MONDAY_10_DELHI } from '../helpers/login-events.js';
+import { tempDatabaseFile } from '../store/temp-database.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/**
+ * A database whose every audit insert records the connection's `synchronous` level at that moment
+ * (1 NORMAL, 2 FULL), read from the raw handle while the insert's transaction is open; `onPragma`
+ * runs after each PRAGMA statement.
+ */
+async function observedDatabase(level: 'FULL' | 'NORMAL') {
+  const { file, remove } = tempDatabaseFile();
+  const raw = new BetterSqlite3(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma(`synchronous = ${level}`);
+  const levels: Array<{ actor: string; action: string; level: number }> = [];
+  const hooks = { onPragma: (_sql: string) => {} };
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: raw }),
+    log: (event) => {
+      const text = event.query.sql;
+      if (/^insert into "audit_log"/i.test(text)) {
+        levels.push({
+          actor: String(event.query.parameters[1]),
+          action: String(event.query.parameters[2]),
+          level: Number(raw.pragma('synchronous', { simple: true })),
+        });
+      }
+      if (/^PRAGMA synchronous =/i.test(text)) hooks.onPragma(text);
+    },
+  });
+  await migrateToLatest(db);
+  cleanups.push(async () => {
+    await db.destroy();
+    remove();
+  });
+  return { db, raw, levels, hooks };
+}
+
+function entry(actor: string): AuditEntry {
+  return { at: 1, actor, action: 'test.write', detail: {} };
+}
+
+function writeSet(actor: string, durable: boolean) {
+  const set = emptyWriteSet();
+  set.audit.push(entry(actor));
+  set.durable = durable;
+  return set;
+}
+
+describe('GroupCommit: fsync only what someone answers from', () => {
+  it("commits the worker's writes without an fsync, durable ones with it, and leaves the connection as it was", async () => {
+    const { db, raw, levels } = await observedDatabase('FULL');
+    const commits = new GroupCommit(db);
+    await commits.write(writeSet('worker', false));
+    expect(raw.pragma('synchronous', { simple: true })).toBe(2);
+    await commits.write(writeSet('answer', true));
+    expect(levels.map(({ actor, level }) => ({ actor, level }))).toEqual([
+      { actor: 'worker', level: 1 },
+      { actor: 'answer', level: 2 },
+    ]);
+    expect(raw.pragma('synchronous', { simple: true })).toBe(2);
+    expect(await new AuditRepository(db).list({ limit: 10 })).toMatchObject({
+      items: [{ actor: 'answer' }, { actor: 'worker' }],
+    });
+  });
+
+  it('fsyncs a group that merged a durable write set with relaxed ones', async () => {
+    const { db, levels } = await observedDatabase('FULL');
+    const commits = new GroupCommit(db);
+    // Handed in together: one transaction carries all three.
+    await Promise.all([
+      commits.write(writeSet('worker-1', false)),
+      commits.write(writeSet('answer', true)),
+      commits.write(writeSet('worker-2', false)),
+    ]);
+    expect(levels.map((l) => l.level)).toEqual([2]);
+  });
+
+  it('never raises the level of a connection opened with NORMAL', async () => {
+    const { db, raw, levels } = await observedDatabase('NORMAL');
+    const commits = new GroupCommit(db);
+    await commits.write(writeSet('answer', true));
+    await commits.write(writeSet('worker', false));
+    expect(levels.map((l) => l.level)).toEqual([1, 1]);
+    expect(raw.pragma('synchronous', { simple: true })).toBe(1);
+  });
+
+  it('lets no other writer on the connection commit with the relaxed level', async () => {
+    // The enqueue of the API shares the connection when scoring runs on the main thread: it
+    // starts right after the switch to NORMAL and must still commit with FULL.
+    const { db, levels, hooks } = await observedDatabase('FULL');
+    let enqueue: Promise<void> | undefined;
+    hooks.onPragma = (text) => {
+      if (/NORMAL/.test(text) && !enqueue) enqueue = new AuditRepository(db).append([entry('enqueue')]);
+    };
+    const commits = new GroupCommit(db);
+    await commits.write(writeSet('worker', false));
+    await enqueue;
+    expect(enqueue).toBeDefined();
+    expect(levels).toContainEqual({ actor: 'enqueue', action: 'test.write', level: 2 });
+    expect(levels).toContainEqual({ actor: 'worker', action: 'test.write', level: 1 });
+  });
+
+  it("the scorer fsyncs the synchronous endpoint's decisions and an admin change, not the worker's", async () => {
+    const { db, levels } = await observedDatabase('FULL');
+    const config = resolveScoringConfig();
+    const scorer = new Scorer({
+      db,
+      queue: new SqliteQueue(db),
+      pipeline: createPipeline({ enricher: new FakeEnricher(), config }),
+      scoring: config,
+      leaseMs: 60_000,
+    });
+    const queued = loginEvent({ at: MONDAY_10_DELHI });
+    await scorer.scoreBatch([{ seq: 1, event: queued, attempts: 1, enqueuedAt: 0 }]);
+    await scorer.assessNow(loginEvent({ at: MONDAY_10_DELHI + 60_000 }));
+    await scorer.updateUser('alice@example.com', [{ kind: 'unlock' }], [entry('admin')]);
+    await scorer.close();
+    expect(levels.map(({ actor, action, level }) => `${actor} ${action} ${level}`)).toEqual([
+      'loginguard decision.allow 1',
+      'loginguard decision.allow 2',
+      'admin test.write 2',
+    ]);
+  });
+});
