@@ -109,7 +109,13 @@ export async function openService(
   const reader = service.scoringThread
     ? undefined
     : openSqliteDatabase(file, { backgroundCheckpoint: false });
-  const queue = new SqliteQueue(db, { maxAttempts: service.maxAttempts, ...(reader ? { reader } : {}) });
+  // The worker is the queue's only consumer: here when scoring runs on this thread, else on the
+  // scoring thread (this object then only enqueues, reads depths and recovers leases).
+  const queue = new SqliteQueue(db, {
+    maxAttempts: service.maxAttempts,
+    singleConsumer: true,
+    ...(reader ? { reader } : {}),
+  });
   if (service.worker) {
     const recovered = await queue.recoverLeases();
     if (recovered > 0)

@@ -118,6 +118,13 @@ export interface QueueTable {
 }
 
 /** Poison events: never delivered again, kept for people to look at. */
+/** One row (id 1): the highest seq a single consumer has taken since it started (migration 0005). */
+export interface QueueTakenTable {
+  id: number;
+  /** bigint: read back as a number or, from PostgreSQL, a string. */
+  through_seq: ColumnType<number | string, number, number>;
+}
+
 export interface QueueFailedTable {
   event_id: string;
   user_id: string;
@@ -140,6 +147,7 @@ export interface Database {
   models: ModelsTable;
   queue: QueueTable;
   queue_failed: QueueFailedTable;
+  queue_taken: QueueTakenTable;
 }
 
 /**

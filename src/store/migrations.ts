@@ -5,6 +5,7 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { alertsMigration } from './migrations/0002-alerts.js';
 import { queueLeasedIndexMigration } from './migrations/0003-queue-leased-index.js';
 import { userBucketsMigration } from './migrations/0004-user-buckets.js';
+import { queueTakenMigration } from './migrations/0005-queue-taken.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
 
 /**
@@ -18,6 +19,7 @@ export function migrationProvider(dialect: SqlDialectName = 'sqlite'): Migration
     '0002-alerts': alertsMigration(dialect),
     '0003-queue-leased-index': queueLeasedIndexMigration(dialect),
     '0004-user-buckets': userBucketsMigration(dialect),
+    '0005-queue-taken': queueTakenMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   // The main thread's connection runs the background checkpointer for the file.
   const db = openSqliteDatabase(data.file, { synchronous: data.synchronous, checkpointedElsewhere: true });
   const reader = openSqliteDatabase(data.file, { backgroundCheckpoint: false });
-  const queue = new SqliteQueue(db, { maxAttempts: data.maxAttempts, reader });
+  // The embedded worker is the queue's only consumer (the main thread only enqueues).
+  const queue = new SqliteQueue(db, { maxAttempts: data.maxAttempts, reader, singleConsumer: true });
   const scoring = new LocalScoring({
     db,
     readDb: reader,

@@ -1,28 +1,31 @@
 import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DEPTH_SQL, SqliteQueue, USER_READY_SQL } from '../../src/queue/sqlite-queue.js';
-import type { Database } from '../../src/store/database.js';
+import { type Database, openSqliteDatabase } from '../../src/store/database.js';
 import { loginEvent } from '../helpers/login-events.js';
 import { openTestDatabase, tempDatabaseFile } from '../store/temp-database.js';
 import { describeQueueContract, type QueueFixture } from './queue-contract.js';
 
-describeQueueContract('SqliteQueue', async (options = {}): Promise<QueueFixture> => {
-  const { file, remove } = tempDatabaseFile();
-  const opened: SqliteQueue[] = [];
-  const open = async () => {
-    const queue = await SqliteQueue.open(file, options);
-    opened.push(queue);
-    return queue;
-  };
-  return {
-    queue: await open(),
-    reopen: open,
-    cleanup: async () => {
-      for (const q of opened) await q.close();
-      remove();
-    },
-  };
-});
+for (const singleConsumer of [false, true]) {
+  const name = singleConsumer ? 'SqliteQueue, single consumer (leases in memory)' : 'SqliteQueue';
+  describeQueueContract(name, async (options = {}): Promise<QueueFixture> => {
+    const { file, remove } = tempDatabaseFile();
+    const opened: SqliteQueue[] = [];
+    const open = async () => {
+      const queue = await SqliteQueue.open(file, { ...options, singleConsumer });
+      opened.push(queue);
+      return queue;
+    };
+    return {
+      queue: await open(),
+      reopen: open,
+      cleanup: async () => {
+        for (const q of opened) await q.close();
+        remove();
+      },
+    };
+  });
+}
 
 describe('SqliteQueue', () => {
   const T0 = Date.UTC(2026, 0, 5);
@@ -56,6 +59,64 @@ describe('SqliteQueue', () => {
       expect((await queue.listFailed(1))[0]?.error).toBe('too many attempts');
     } finally {
       await cleanup();
+    }
+  });
+
+  it('with a single consumer, a take writes nothing to the rows it takes', async () => {
+    const { db, cleanup } = await openTestDatabase();
+    try {
+      const queue = new SqliteQueue(db, { singleConsumer: true });
+      await queue.enqueue([loginEvent({ at: T0 }), loginEvent({ at: T0 + 1 })], T0);
+      expect(await queue.take(10, 1000, T0)).toHaveLength(2);
+      const rows = await db.selectFrom('queue').select(['attempts', 'leased_until']).execute();
+      expect(rows).toEqual([
+        { attempts: 0, leased_until: null },
+        { attempts: 0, leased_until: null },
+      ]);
+      expect(await queue.depth(T0)).toMatchObject({ ready: 0, leased: 2 });
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('with a single consumer, counts the deliveries a crash interrupted at the next start, and fails an event that keeps crashing it', async () => {
+    const { file, remove } = tempDatabaseFile();
+    const open = async () => {
+      const queue = await SqliteQueue.open(file, { singleConsumer: true, maxAttempts: 3 });
+      return { queue, recovered: await queue.recoverLeases() };
+    };
+    try {
+      let { queue } = await open();
+      const crasher = loginEvent({ at: T0 });
+      await queue.enqueue([crasher], T0);
+      const seen: Array<[number, number[]]> = [];
+      for (let run = 0; run < 4; run++) {
+        if (run === 1) await queue.enqueue([loginEvent({ at: T0 + 1 })], T0); // never taken before a crash
+        const taken = await queue.take(1, 60_000, T0);
+        // The process dies while scoring it: no ack, no release.
+        await queue.close();
+        const next = await open();
+        queue = next.queue;
+        seen.push([next.recovered, taken.map((q) => q.attempts)]);
+      }
+      expect(seen).toEqual([
+        [1, [1]],
+        [1, [2]],
+        [1, [3]],
+        // A fourth delivery would be past maxAttempts: failed instead (this take of one gives nothing).
+        [0, []],
+      ]);
+      // The event enqueued after the first crash was never taken: no attempt counted for it.
+      expect((await queue.take(10, 60_000, T0)).map((q) => q.attempts)).toEqual([1]);
+      expect((await queue.listFailed(10)).map((f) => [f.eventId, f.error])).toEqual([
+        [crasher.eventId, 'too many attempts'],
+      ]);
+      await queue.close();
+      const db = openSqliteDatabase(file);
+      expect(await db.selectFrom('queue_failed').select('attempts').execute()).toEqual([{ attempts: 3 }]);
+      await db.destroy();
+    } finally {
+      remove();
     }
   });
 

@@ -56,6 +56,7 @@ describe('migrateToLatest', () => {
         '0002-alerts',
         '0003-queue-leased-index',
         '0004-user-buckets',
+        '0005-queue-taken',
       ]);
       expect(await migrateToLatest(first)).toEqual([]);
       await new EventRepository(first).insertMany([loginEvent({ eventId: 'kept', at: T0 })], T0);
