@@ -124,7 +124,8 @@ export class AlertEngine {
   readonly onAssessments = (assessments: readonly Assessment[]): void => {
     if (this.closed || !this.options.service.alerts.enabled) return;
     // Only those that may alert wait in memory for their turn, not the whole batch.
-    const candidates = assessments.filter(mayAlert);
+    const rules = this.options.service.alerts;
+    const candidates = assessments.filter((a) => mayAlert(a, rules));
     if (candidates.length === 0) return;
     this.waiting += candidates.length;
     this.tail = this.tail

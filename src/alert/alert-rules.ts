@@ -22,9 +22,24 @@ export function alertChannels(
   return channels;
 }
 
-/** True when the assessment might alert under some rule: lets the engine skip most logins cheaply. */
-export function mayAlert(assessment: Assessment): boolean {
-  return intendedAction(assessment) !== 'allow' || assessment.accountLocked || assessment.reasons.length > 0;
+/**
+ * True when the assessment alerts under the global rules or under some tenant's own: whatever the
+ * event's tenant, `alertChannels` can be non-empty only then. Decided without the event, so the
+ * engine holds and looks up only these. (It used to keep every assessment with a reason: twice as
+ * many under the default rules, most of them allowed logins from a new device or network.)
+ */
+export function mayAlert(
+  assessment: Assessment,
+  config: Pick<AlertConfig, 'enabled' | 'rules' | 'tenants'>,
+): boolean {
+  if (!config.enabled) return false;
+  const alerts = (rules: readonly AlertRule[]) =>
+    rules.some((rule) => rule.channels.length > 0 && ruleMatches(rule, assessment));
+  if (alerts(config.rules)) return true;
+  for (const tenant of Object.values(config.tenants)) {
+    if (!tenant.disabled && tenant.rules && alerts(tenant.rules)) return true;
+  }
+  return false;
 }
 
 /** What enforcement answered, or would have in monitor-only mode: alerts follow it. */

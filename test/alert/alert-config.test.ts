@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alertChannels } from '../../src/alert/alert-rules.js';
+import { alertChannels, mayAlert } from '../../src/alert/alert-rules.js';
 import { loadServiceConfig } from '../../src/config/load-service-config.js';
 import type { Assessment } from '../../src/event/assessment.js';
 
@@ -90,5 +90,41 @@ describe('alert configuration', () => {
     expect(
       [...alertChannels(a({ action: 'allow', monitor: { action: 'deny' } }), undefined, alerts)].sort(),
     ).toEqual(['team', 'user']);
+  });
+
+  it('holds for alerting only what alerts under some rule set, without the event', () => {
+    const newDevice = [{ code: 'NEW_DEVICE' as const, score: 0.4, message: '' }];
+    const defaults = loadServiceConfig({}).service.alerts;
+    // Default rules: challenge, deny, a locked account. A reason alone does not alert.
+    expect(mayAlert(a({ reasons: newDevice }), defaults)).toBe(false);
+    expect(mayAlert(a({ action: 'challenge', reasons: newDevice }), defaults)).toBe(true);
+    expect(mayAlert(a({ accountLocked: true }), defaults)).toBe(true);
+    expect(mayAlert(a({ monitor: { action: 'deny' } }), defaults)).toBe(true);
+    expect(mayAlert(a({ action: 'deny' }), { ...defaults, enabled: false })).toBe(false);
+
+    const file = configFile({
+      alerts: {
+        rules: [{ actions: ['deny'], channels: ['team'] }],
+        tenants: {
+          quiet: { disabled: true, rules: [{ actions: ['allow'], channels: ['team'] }] },
+          acme: { rules: [{ reasons: ['NEW_DEVICE'], channels: ['user'] }] },
+        },
+      },
+    });
+    const alerts = loadServiceConfig({ LOGINGUARD_CONFIG: file }).service.alerts;
+    // Some tenant's own rules alert on it: held, whatever the event's tenant turns out to be.
+    expect(mayAlert(a({ reasons: newDevice }), alerts)).toBe(true);
+    // A disabled tenant's rules count for nothing.
+    expect(mayAlert(a({}), alerts)).toBe(false);
+
+    // Never drops one that alerts: for every combination, a channel for some tenant implies held.
+    for (const action of ['allow', 'challenge', 'deny'] as const)
+      for (const reasons of [[], newDevice])
+        for (const accountLocked of [false, true])
+          for (const tenant of [undefined, 'quiet', 'acme', 'other'])
+            for (const config of [defaults, alerts]) {
+              const x = a({ action, reasons, accountLocked });
+              if (alertChannels(x, tenant, config).size > 0) expect(mayAlert(x, config)).toBe(true);
+            }
   });
 });
