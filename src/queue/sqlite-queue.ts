@@ -297,12 +297,9 @@ export class SqliteQueue implements Queue {
           exhausted.push(row.event_id);
           continue;
         }
-        let event: LoginEvent;
-        try {
-          event = decodeLoginEvent(row.payload);
-        } catch (error) {
-          const reason = error instanceof Error ? error.message : String(error);
-          await moveToFailed(trx, [row.event_id], `undecodable payload: ${reason}`, nowMs, 0);
+        const event = decodePayload(row.payload);
+        if (typeof event === 'string') {
+          await moveToFailed(trx, [row.event_id], event, nowMs, 0);
           continue;
         }
         out.push({ seq: row.seq, event, attempts: row.attempts, enqueuedAt: Number(row.enqueued_at) });
@@ -339,16 +336,9 @@ export class SqliteQueue implements Queue {
         failures.push({ eventId: row.event_id, error: TOO_MANY_ATTEMPTS, delivered });
         continue;
       }
-      let event: LoginEvent;
-      try {
-        event = decodeLoginEvent(row.payload);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        failures.push({
-          eventId: row.event_id,
-          error: `undecodable payload: ${reason}`,
-          delivered: delivered + 1,
-        });
+      const event = decodePayload(row.payload);
+      if (typeof event === 'string') {
+        failures.push({ eventId: row.event_id, error: event, delivered: delivered + 1 });
         continue;
       }
       leases.deliver(row.event_id, untilMs);
@@ -438,6 +428,15 @@ function insertSql(rows: number): string {
     insertSqlBySize.set(rows, text);
   }
   return text;
+}
+
+/** The queued event, or the failed-list error saying why its stored payload cannot be read. */
+function decodePayload(payload: string): LoginEvent | string {
+  try {
+    return decodeLoginEvent(payload);
+  } catch (error) {
+    return `undecodable payload: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 function marks(n: number): string {
