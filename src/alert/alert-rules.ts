@@ -33,12 +33,17 @@ export function mayAlert(
   config: Pick<AlertConfig, 'enabled' | 'rules' | 'tenants'>,
 ): boolean {
   if (!config.enabled) return false;
-  const alerts = (rules: readonly AlertRule[]) =>
-    rules.some((rule) => rule.channels.length > 0 && ruleMatches(rule, assessment));
-  if (alerts(config.rules)) return true;
-  for (const tenant of Object.values(config.tenants)) {
-    if (!tenant.disabled && tenant.rules && alerts(tenant.rules)) return true;
+  if (anyAlerts(config.rules, assessment)) return true;
+  for (const tenant in config.tenants) {
+    const own = config.tenants[tenant];
+    if (own && !own.disabled && own.rules && anyAlerts(own.rules, assessment)) return true;
   }
+  return false;
+}
+
+/** Some rule of the list notifies a channel for this assessment. (Runs for every assessment scored.) */
+function anyAlerts(rules: readonly AlertRule[], assessment: Assessment): boolean {
+  for (const rule of rules) if (rule.channels.length > 0 && ruleMatches(rule, assessment)) return true;
   return false;
 }
 

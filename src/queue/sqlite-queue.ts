@@ -184,9 +184,7 @@ export class SqliteQueue implements Queue {
       const all = await this.db.executeQuery<{ n: number }>(CompiledQuery.raw(DEPTH_SQL.all));
       // A single consumer's leases are in its memory: another object on the file (the main
       // thread's, when the consumer runs on the scoring thread) counts them as ready.
-      const inLease = this.leases
-        ? { rows: [{ n: this.leases.running(nowMs) }] }
-        : await this.db.executeQuery<{ n: number }>(CompiledQuery.raw(DEPTH_SQL.leased, [nowMs]));
+      const leased = this.leases ? this.leases.running(nowMs) : await this.countLeasedRows(nowMs);
       const oldest = await this.db.executeQuery<{ enqueued_at: number }>(
         CompiledQuery.raw('SELECT enqueued_at FROM queue ORDER BY seq LIMIT 1'),
       );
@@ -194,7 +192,6 @@ export class SqliteQueue implements Queue {
         CompiledQuery.raw('SELECT COUNT(*) AS n FROM queue_failed'),
       );
       const total = Number(all.rows[0]?.n ?? 0);
-      const leased = Number(inLease.rows[0]?.n ?? 0);
       const first = oldest.rows[0];
       return {
         ready: total - leased,
@@ -357,6 +354,11 @@ export class SqliteQueue implements Queue {
       leases.forget(failures.map((f) => f.eventId));
     }
     return out;
+  }
+
+  private async countLeasedRows(nowMs: number): Promise<number> {
+    const { rows } = await this.db.executeQuery<{ n: number }>(CompiledQuery.raw(DEPTH_SQL.leased, [nowMs]));
+    return Number(rows[0]?.n ?? 0);
   }
 
   private async byIds(eventIds: readonly string[], sqlFor: (n: number) => string): Promise<void> {

@@ -117,7 +117,6 @@ export interface QueueTable {
   leased_until: EpochMsColumn | null;
 }
 
-/** Poison events: never delivered again, kept for people to look at. */
 /** One row (id 1): the highest seq a single consumer has taken since it started (migration 0005). */
 export interface QueueTakenTable {
   id: number;
@@ -125,6 +124,7 @@ export interface QueueTakenTable {
   through_seq: ColumnType<number | string, number, number>;
 }
 
+/** Poison events: never delivered again, kept for people to look at. */
 export interface QueueFailedTable {
   event_id: string;
   user_id: string;
