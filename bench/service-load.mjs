@@ -14,7 +14,15 @@
 //    reports latency percentiles.
 // Needs `npm run build` first. Prints a summary block for docs/BENCHMARKS.md.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -270,4 +278,7 @@ console.log(`server RSS after assess: ${rssMb()} MB`);
 
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
+const mailDir = join(dataDir, 'mail');
+const mails = existsSync(mailDir) ? readdirSync(mailDir) : [];
+console.log(`alert mails written (user and team, .eml files): ${mails.length.toLocaleString('en-US')}`);
 rmSync(dataDir, { recursive: true, force: true });

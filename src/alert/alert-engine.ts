@@ -286,6 +286,7 @@ export class AlertEngine {
       members.push(c);
       if (
         c.channels.has('user') &&
+        ownerShouldHear(c) &&
         recipientOf(c.event, c.assessment.userId) &&
         takeUserMail(state, c.assessment.userId, t, cfg)
       ) {
@@ -479,6 +480,18 @@ function webhookBody(type: string, alert: StoredAlert) {
 }
 
 /** Where a user's mail goes: the event's `email`, else the user id when it is an address. */
+/**
+ * Whether the owner gets "was this you?" for this login: when the password was right (the attacker
+ * has it; the owner must act) or the attempts locked the account (the owner will notice and should
+ * know why). Not for a wrong password alone: the owner can do nothing about it, and a spray would
+ * mail thousands of owners whose "No, secure my account" locks them out of their own accounts. The
+ * team hears of every alerting login through its incident either way. An event no longer stored
+ * (retention) gets the mail, as before this rule.
+ */
+function ownerShouldHear(c: Candidate): boolean {
+  return c.event === undefined || c.event.success || c.assessment.accountLocked;
+}
+
 function recipientOf(event: LoginEvent | undefined, userId: string): string | undefined {
   const to = event?.email ?? userId;
   return ADDRESS.test(to) ? to : undefined;

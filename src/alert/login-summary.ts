@@ -16,6 +16,10 @@ export interface LoginSummary {
   outcome: string;
   /** The reasons' sentences. */
   reasons: string[];
+  /** Whether the password was right, when the event is known. */
+  passwordCorrect?: boolean;
+  /** The attempt found or left the account locked. */
+  accountLocked: boolean;
 }
 
 const FORMAT = new Intl.DateTimeFormat('en-GB', {
@@ -30,7 +34,7 @@ const FORMAT = new Intl.DateTimeFormat('en-GB', {
 /** Describes a login the way its owner reads it. Pure. */
 export function summarizeLogin(
   assessment: Assessment,
-  event: Pick<LoginEvent, 'ip' | 'userAgent'> | undefined,
+  event: Pick<LoginEvent, 'ip' | 'userAgent' | 'success'> | undefined,
 ): LoginSummary {
   const c = assessment.context;
   const place = [c.city, c.country].filter((p): p is string => typeof p === 'string' && p !== '');
@@ -49,7 +53,9 @@ export function summarizeLogin(
     ip: event?.ip ?? 'unknown',
     outcome,
     reasons: assessment.reasons.map((r) => r.message),
+    accountLocked: assessment.accountLocked,
   };
   if (event?.userAgent) summary.userAgent = event.userAgent;
+  if (event) summary.passwordCorrect = event.success;
   return summary;
 }

@@ -40,8 +40,10 @@ export function renderUserMail(input: UserMailInput): MailContent {
       ? 'Was this you? We blocked a sign-in to your account'
       : 'Was this you? A sign-in to your account needed checking';
   const lead = `Someone tried to sign in to your account, and we ${login.outcome} it.`;
+  const advice = adviceFor(login);
   const text = [
     lead,
+    ...(advice ? [advice] : []),
     '',
     ...facts.map(([k, v]) => `${k}: ${v}`),
     ...(login.reasons.length > 0
@@ -56,7 +58,7 @@ export function renderUserMail(input: UserMailInput): MailContent {
   const html = `<!doctype html>
 <html><body style="font-family:sans-serif;max-width:40em">
 <p>${escapeHtml(lead)}</p>
-<table>
+${advice ? `<p><strong>${escapeHtml(advice)}</strong></p>\n` : ''}<table>
 ${facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n')}
 </table>
 ${
@@ -68,4 +70,14 @@ ${
 <p style="color:#666">These links work once, until ${escapeHtml(expires)} UTC. If it was not you, choose &ldquo;No&rdquo;: we lock the account and tell the security team.</p>
 </body></html>`;
   return { subject, text, html };
+}
+
+/** What the owner should know first: whether the password was right, whether the account is locked. */
+function adviceFor(login: LoginSummary): string | undefined {
+  if (login.passwordCorrect === true)
+    return 'The right password was used. If this was not you, change your password now, and anywhere else you use it.';
+  if (login.passwordCorrect === false && login.accountLocked)
+    return 'The password was wrong; after repeated attempts your account is locked for now.';
+  if (login.accountLocked) return 'Your account is locked for now.';
+  return undefined;
 }
