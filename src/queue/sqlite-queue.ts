@@ -97,15 +97,18 @@ export class SqliteQueue implements Queue {
   enqueue(events: readonly LoginEvent[], nowMs: number): Promise<EnqueueResult> {
     return this.run(async () => {
       if (events.length === 0) return { accepted: [], duplicates: [] };
+      // Encoded before BEGIN: the transaction holds the file's one write lock, which the worker's
+      // commits wait for.
+      const statements = chunked(events, 5).map((chunk) => {
+        const params: unknown[] = [];
+        for (const e of chunk)
+          params.push(e.eventId, e.userId, userBucket(e.userId), encodeLoginEvent(e), nowMs);
+        return CompiledQuery.raw(insertSql(chunk.length), params);
+      });
       const inserted = new Set<string>();
       await this.db.transaction().execute(async (trx) => {
-        for (const chunk of chunked(events, 5)) {
-          const params: unknown[] = [];
-          for (const e of chunk)
-            params.push(e.eventId, e.userId, userBucket(e.userId), encodeLoginEvent(e), nowMs);
-          const { rows } = await trx.executeQuery<{ event_id: string }>(
-            CompiledQuery.raw(insertSql(chunk.length), params),
-          );
+        for (const statement of statements) {
+          const { rows } = await trx.executeQuery<{ event_id: string }>(statement);
           for (const row of rows) inserted.add(row.event_id);
         }
       });

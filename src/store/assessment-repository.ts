@@ -30,7 +30,8 @@ export interface AssessmentFilter {
   cursor?: string;
 }
 
-type AssessmentRow = Insertable<Database['assessments']>;
+/** An `assessments` row as written. */
+export type AssessmentRow = Insertable<Database['assessments']>;
 
 const INSERT_ASSESSMENTS = new ReusedInsert<AssessmentRow>(
   [
@@ -58,31 +59,39 @@ export class AssessmentRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
+   * The rows of `assessments`, encoded. Pure: a writer that shares the database's one write lock
+   * encodes before it begins its transaction (see {@link GroupCommit}), not while holding it.
+   */
+  static rowsOf(assessments: readonly Assessment[], createdAt: number): AssessmentRow[] {
+    return assessments.map((a) => ({
+      event_id: a.eventId,
+      user_id: a.userId,
+      user_bucket: userBucket(a.userId),
+      ts: Date.parse(a.timestamp),
+      action: a.action,
+      risk_score: a.riskScore,
+      risk_level: a.riskLevel,
+      reasons: JSON.stringify(a.reasons),
+      reason_codes: reasonCodesColumn(a),
+      body: JSON.stringify(a),
+      created_at: createdAt,
+    }));
+  }
+
+  /**
    * Stores assessments in one transaction; one whose event is already assessed (same eventId and
    * timestamp) is skipped: the first assessment of an event stands. Returns how many were new.
    */
-  async insertMany(assessments: readonly Assessment[], createdAt: number): Promise<number> {
-    if (assessments.length === 0) return 0;
+  insertMany(assessments: readonly Assessment[], createdAt: number): Promise<number> {
+    return this.insertRows(AssessmentRepository.rowsOf(assessments, createdAt));
+  }
+
+  /** {@link insertMany} for rows from {@link AssessmentRepository.rowsOf}. */
+  async insertRows(rows: readonly AssessmentRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
     return inTransaction(this.db, async (trx) => {
       let inserted = 0;
-      for (const chunk of chunked(assessments, 10)) {
-        inserted += await INSERT_ASSESSMENTS.execute(
-          trx,
-          chunk.map((a) => ({
-            event_id: a.eventId,
-            user_id: a.userId,
-            user_bucket: userBucket(a.userId),
-            ts: Date.parse(a.timestamp),
-            action: a.action,
-            risk_score: a.riskScore,
-            risk_level: a.riskLevel,
-            reasons: JSON.stringify(a.reasons),
-            reason_codes: reasonCodesColumn(a),
-            body: JSON.stringify(a),
-            created_at: createdAt,
-          })),
-        );
-      }
+      for (const chunk of chunked(rows, 10)) inserted += await INSERT_ASSESSMENTS.execute(trx, chunk);
       return inserted;
     });
   }

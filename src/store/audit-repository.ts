@@ -12,7 +12,10 @@ import {
 } from './page-cursor.js';
 import { ReusedInsert } from './reused-insert.js';
 
-const INSERT_AUDIT = new ReusedInsert<Insertable<Database['audit_log']>>(
+/** An `audit_log` row as written. */
+export type AuditRow = Insertable<Database['audit_log']>;
+
+const INSERT_AUDIT = new ReusedInsert<AuditRow>(
   ['at', 'actor', 'action', 'target', 'source_ip', 'detail'],
   (db, rows) => db.insertInto('audit_log').values(rows),
 );
@@ -57,10 +60,12 @@ export interface AuditFilter {
 export class AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Appends entries in one transaction, in the order given. */
-  async append(entries: readonly AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const rows = entries.map((e) => ({
+  /**
+   * The rows of `entries`, encoded. Pure: a writer that shares the database's one write lock
+   * encodes before it begins its transaction (see {@link GroupCommit}), not while holding it.
+   */
+  static rowsOf(entries: readonly AuditEntry[]): AuditRow[] {
+    return entries.map((e) => ({
       at: e.at,
       actor: e.actor,
       action: e.action,
@@ -68,6 +73,16 @@ export class AuditRepository {
       source_ip: e.sourceIp ?? null,
       detail: JSON.stringify(e.detail ?? {}),
     }));
+  }
+
+  /** Appends entries in one transaction, in the order given. */
+  append(entries: readonly AuditEntry[]): Promise<void> {
+    return this.appendRows(AuditRepository.rowsOf(entries));
+  }
+
+  /** {@link append} for rows from {@link AuditRepository.rowsOf}. */
+  async appendRows(rows: readonly AuditRow[]): Promise<void> {
+    if (rows.length === 0) return;
     await inTransaction(this.db, async (trx) => {
       for (const chunk of chunked(rows, 6)) await INSERT_AUDIT.execute(trx, chunk);
     });

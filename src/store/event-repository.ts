@@ -7,7 +7,10 @@ import { inTransaction } from './in-transaction.js';
 import { decodeLoginEvent, encodeLoginEvent } from './login-event-json.js';
 import { ReusedInsert } from './reused-insert.js';
 
-const INSERT_EVENTS = new ReusedInsert<Insertable<Database['events']>>(
+/** An `events` row as written. */
+export type EventRow = Insertable<Database['events']>;
+
+const INSERT_EVENTS = new ReusedInsert<EventRow>(
   ['event_id', 'user_id', 'ts', 'received_at', 'payload'],
   (db, rows) =>
     db
@@ -27,25 +30,33 @@ export class EventRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
+   * The rows of `events`, encoded. Pure: a writer that shares the database's one write lock
+   * encodes before it begins its transaction (see {@link GroupCommit}), not while holding it.
+   */
+  static rowsOf(events: readonly LoginEvent[], receivedAt: number): EventRow[] {
+    return events.map((e) => ({
+      event_id: e.eventId,
+      user_id: e.userId,
+      ts: e.timestampMs,
+      received_at: receivedAt,
+      payload: encodeLoginEvent(e),
+    }));
+  }
+
+  /**
    * Stores events in one transaction; an event already stored (same eventId and timestamp) is
    * skipped, the first copy wins. Returns how many were new.
    */
-  async insertMany(events: readonly LoginEvent[], receivedAt: number): Promise<number> {
-    if (events.length === 0) return 0;
+  insertMany(events: readonly LoginEvent[], receivedAt: number): Promise<number> {
+    return this.insertRows(EventRepository.rowsOf(events, receivedAt));
+  }
+
+  /** {@link insertMany} for rows from {@link EventRepository.rowsOf}. */
+  async insertRows(rows: readonly EventRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
     return inTransaction(this.db, async (trx) => {
       let inserted = 0;
-      for (const chunk of chunked(events, 5)) {
-        inserted += await INSERT_EVENTS.execute(
-          trx,
-          chunk.map((e) => ({
-            event_id: e.eventId,
-            user_id: e.userId,
-            ts: e.timestampMs,
-            received_at: receivedAt,
-            payload: encodeLoginEvent(e),
-          })),
-        );
-      }
+      for (const chunk of chunked(rows, 5)) inserted += await INSERT_EVENTS.execute(trx, chunk);
       return inserted;
     });
   }

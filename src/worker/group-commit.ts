@@ -123,9 +123,14 @@ export class GroupCommit {
 
   private async writeIn(db: Kysely<Database>, set: WriteSet): Promise<void> {
     const at = this.now();
+    // Encoded before BEGIN: the transaction holds the file's one write lock, which the API's
+    // enqueue waits for; the JSON of a slice's rows took a fifth of the time it was held.
+    const events = EventRepository.rowsOf(set.events, at);
+    const assessments = AssessmentRepository.rowsOf(set.assessments, at);
+    const audit = AuditRepository.rowsOf(set.audit);
     await db.transaction().execute(async (trx) => {
-      await new EventRepository(trx).insertMany(set.events, at);
-      await new AssessmentRepository(trx).insertMany(set.assessments, at);
+      await new EventRepository(trx).insertRows(events);
+      await new AssessmentRepository(trx).insertRows(assessments);
       await new ProfileRepository(trx).putManyEncoded(set.profiles, at);
       const lockouts = new LockoutRepository(trx);
       const locked = new Map<string, LockState>();
@@ -136,7 +141,7 @@ export class GroupCommit {
       }
       await lockouts.putMany(locked, at);
       await lockouts.deleteMany(unlocked);
-      await new AuditRepository(trx).append(set.audit);
+      await new AuditRepository(trx).appendRows(audit);
     });
   }
 }
