@@ -34,10 +34,9 @@ export interface AssessmentsTable {
   action: string;
   risk_score: number;
   risk_level: string;
-  /** JSON text of the Reason[]. */
-  reasons: string;
   /** `,CODE_A,CODE_B,` (`,` when none) so that `LIKE '%,CODE,%'` filters on both databases. */
   reason_codes: string;
+  /** The assessment as answered, JSON (its reasons are only here: migration 0006). */
   body: string;
   created_at: EpochMsColumn;
 }

@@ -6,6 +6,7 @@ import { alertsMigration } from './migrations/0002-alerts.js';
 import { queueLeasedIndexMigration } from './migrations/0003-queue-leased-index.js';
 import { userBucketsMigration } from './migrations/0004-user-buckets.js';
 import { queueTakenMigration } from './migrations/0005-queue-taken.js';
+import { assessmentReasonsOnceMigration } from './migrations/0006-assessment-reasons-once.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
 
 /**
@@ -20,6 +21,7 @@ export function migrationProvider(dialect: SqlDialectName = 'sqlite'): Migration
     '0003-queue-leased-index': queueLeasedIndexMigration(dialect),
     '0004-user-buckets': userBucketsMigration(dialect),
     '0005-queue-taken': queueTakenMigration(dialect),
+    '0006-assessment-reasons-once': assessmentReasonsOnceMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

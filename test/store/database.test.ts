@@ -57,6 +57,7 @@ describe('migrateToLatest', () => {
         '0003-queue-leased-index',
         '0004-user-buckets',
         '0005-queue-taken',
+        '0006-assessment-reasons-once',
       ]);
       expect(await migrateToLatest(first)).toEqual([]);
       await new EventRepository(first).insertMany([loginEvent({ eventId: 'kept', at: T0 })], T0);

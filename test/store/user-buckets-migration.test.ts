@@ -34,7 +34,11 @@ describe('migration 0004-user-buckets', () => {
         );
       }
 
-      expect(await migrateToLatest(db)).toEqual(['0004-user-buckets', '0005-queue-taken']);
+      expect(await migrateToLatest(db)).toEqual([
+        '0004-user-buckets',
+        '0005-queue-taken',
+        '0006-assessment-reasons-once',
+      ]);
 
       for (const table of ['assessments', 'queue']) {
         const { rows } = await sql<{ user_id: string; user_bucket: number }>`

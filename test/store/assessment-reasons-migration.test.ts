@@ -1,0 +1,41 @@
+import { Migrator, sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { AssessmentRepository } from '../../src/store/assessment-repository.js';
+import { openSqliteDatabase } from '../../src/store/database.js';
+import { migrateToLatest, migrationProvider } from '../../src/store/migrations.js';
+
+const T0 = Date.UTC(2026, 0, 5);
+
+describe('migration 0006-assessment-reasons-once', () => {
+  it('drops the duplicate reasons column; assessments written before it keep their reasons and filters', async () => {
+    const db = openSqliteDatabase(':memory:');
+    try {
+      const before = new Migrator({ db, provider: migrationProvider() });
+      expect((await before.migrateTo('0005-queue-taken')).error).toBeUndefined();
+      const reasons = [{ code: 'NEW_DEVICE', score: 0.16, message: 'First login from this device' }];
+      const body = JSON.stringify({
+        eventId: 'old',
+        userId: 'alice',
+        timestamp: new Date(T0).toISOString(),
+        reasons,
+      });
+      await sql`insert into assessments (event_id, user_id, user_bucket, ts, action, risk_score, risk_level, reasons, reason_codes, body, created_at)
+                values ('old', 'alice', 0, ${T0}, 'allow', 0.16, 'low', ${JSON.stringify(reasons)}, ',NEW_DEVICE,', ${body}, ${T0})`.execute(
+        db,
+      );
+
+      expect(await migrateToLatest(db)).toEqual(['0006-assessment-reasons-once']);
+
+      const columns = await sql<{ name: string }>`select name from pragma_table_info('assessments')`.execute(
+        db,
+      );
+      expect(columns.rows.map((c) => c.name)).not.toContain('reasons');
+      expect(columns.rows.map((c) => c.name)).toContain('reason_codes');
+      const page = await new AssessmentRepository(db).list({ reason: 'NEW_DEVICE', limit: 10 });
+      expect(page.items).toHaveLength(1);
+      expect(page.items[0]?.reasons).toEqual(reasons);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
