@@ -102,6 +102,15 @@ export function describeQueueContract(
       expect((await queue.enqueue([a], T0 + 6)).duplicates).toEqual([a.eventId]);
     });
 
+    it('answers concurrent calls each for its own events; an id in two of them is accepted by the first', async () => {
+      const [a, b, c] = events(3);
+      if (!a || !b || !c) throw new Error('unreachable');
+      const [first, second] = await Promise.all([queue.enqueue([a, b], T0), queue.enqueue([b, c], T0 + 1)]);
+      expect(first).toEqual({ accepted: [a.eventId, b.eventId], duplicates: [] });
+      expect(second).toEqual({ accepted: [c.eventId], duplicates: [b.eventId] });
+      expect(ids(await queue.take(10, LEASE, T0 + 1))).toEqual([a.eventId, b.eventId, c.eventId]);
+    });
+
     it('handles batches larger than one statement, in order', async () => {
       const batch = events(1234, ['u1', 'u2', 'u3']);
       expect((await queue.enqueue(batch, T0)).accepted).toHaveLength(1234);
