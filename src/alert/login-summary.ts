@@ -1,6 +1,8 @@
 import type { Assessment } from '../event/assessment.js';
 import type { LoginEvent } from '../event/login-event.js';
 
+export type LoginOutcome = 'blocked' | 'asked for a second verification' | 'allowed';
+
 /** A login in plain words, for mails and pages. Every field is raw text: escape it for HTML. */
 export interface LoginSummary {
   /** e.g. "26 Nov 2026, 09:00 UTC" */
@@ -12,8 +14,8 @@ export interface LoginSummary {
   ip: string;
   /** The raw user agent, when the event had one. */
   userAgent?: string;
-  /** What loginguard did, e.g. "blocked", "asked for a second factor", "allowed". */
-  outcome: string;
+  /** What loginguard did. */
+  outcome: LoginOutcome;
   /** The reasons' sentences. */
   reasons: string[];
   /** Whether the password was right, when the event is known. */
@@ -40,7 +42,7 @@ export function summarizeLogin(
   const place = [c.city, c.country].filter((p): p is string => typeof p === 'string' && p !== '');
   const d = c.device;
   const software = [d.browser, d.os].filter((p): p is string => typeof p === 'string' && p !== '');
-  const outcome =
+  const outcome: LoginOutcome =
     assessment.action === 'deny'
       ? 'blocked'
       : assessment.action === 'challenge'

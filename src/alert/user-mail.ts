@@ -1,5 +1,12 @@
 import escapeHtml from 'escape-html';
-import type { LoginSummary } from './login-summary.js';
+import type { LoginOutcome, LoginSummary } from './login-summary.js';
+
+/** The end of the mail's first sentence, "…and we ___.", for each outcome. */
+const WE_DID: Record<LoginOutcome, string> = {
+  blocked: 'blocked it',
+  'asked for a second verification': 'asked for a second verification',
+  allowed: 'allowed it',
+};
 
 /** A rendered mail: subject, text part and HTML part. */
 export interface MailContent {
@@ -39,7 +46,7 @@ export function renderUserMail(input: UserMailInput): MailContent {
     login.outcome === 'blocked'
       ? 'Was this you? We blocked a sign-in to your account'
       : 'Was this you? A sign-in to your account needed checking';
-  const lead = `Someone tried to sign in to your account, and we ${login.outcome} it.`;
+  const lead = `Someone tried to sign in to your account, and we ${WE_DID[login.outcome]}.`;
   const advice = adviceFor(login);
   const text = [
     lead,

@@ -85,7 +85,9 @@ describe('a brute force of 500 attempts, end to end over SMTP and HTTP', () => {
     expect(mail?.subject).toMatch(/^Was this you\? (We blocked a|A) sign-in to your account/);
     expect(mail?.text).toContain(`Browser: ${XSS}`);
     expect(mail?.text).toContain('IP address: 45.155.205.233');
-    expect(mail?.text).toContain('The password was wrong; after repeated attempts your account is locked');
+    expect(mail?.text).toMatch(
+      /^Someone tried to sign in to your account, and we blocked it\.\nThe password was wrong; after repeated attempts your account is locked/,
+    );
     const html = String(mail?.html);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<img');

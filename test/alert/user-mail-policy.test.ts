@@ -72,8 +72,8 @@ describe('"was this you?" goes to owners whose password was used or whose accoun
     expect(a.json().items[0]).toMatchObject({ action: 'challenge' });
     const mails = smtp.to(owner);
     expect(mails).toHaveLength(1);
-    expect(mails[0]?.text).toContain(
-      'The right password was used. If this was not you, change your password now',
+    expect(mails[0]?.text).toMatch(
+      /^Someone tried to sign in to your account, and we asked for a second verification\.\nThe right password was used\. If this was not you, change your password now/,
     );
     expect(String(mails[0]?.html)).toContain('The right password was used.');
   });
