@@ -7,6 +7,11 @@ export interface QueuedEvent {
   /** Deliveries including this one (1 on the first). */
   attempts: number;
   enqueuedAt: number;
+  /**
+   * The event as the queue stored it (`encodeLoginEvent`), when it keeps it so: the worker stores
+   * that text in `events` as is rather than encoding the event again.
+   */
+  payload?: string;
 }
 
 /** What {@link Queue.enqueue} did with each event, by eventId. */

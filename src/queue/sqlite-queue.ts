@@ -302,7 +302,13 @@ export class SqliteQueue implements Queue {
           await moveToFailed(trx, [row.event_id], event, nowMs, 0);
           continue;
         }
-        out.push({ seq: row.seq, event, attempts: row.attempts, enqueuedAt: Number(row.enqueued_at) });
+        out.push({
+          seq: row.seq,
+          event,
+          attempts: row.attempts,
+          enqueuedAt: Number(row.enqueued_at),
+          payload: row.payload,
+        });
       }
       // attempts was just counted up for a delivery that does not happen: store the real count.
       if (exhausted.length > 0) await moveToFailed(trx, exhausted, TOO_MANY_ATTEMPTS, nowMs, -1);
@@ -343,7 +349,13 @@ export class SqliteQueue implements Queue {
       }
       leases.deliver(row.event_id, untilMs);
       through = Math.max(through, Number(row.seq));
-      out.push({ seq: Number(row.seq), event, attempts, enqueuedAt: Number(row.enqueued_at) });
+      out.push({
+        seq: Number(row.seq),
+        event,
+        attempts,
+        enqueuedAt: Number(row.enqueued_at),
+        payload: row.payload,
+      });
     }
     const moveMark = mark && through > this.markedThrough;
     if (moveMark || failures.length > 0) {

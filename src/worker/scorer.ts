@@ -154,11 +154,14 @@ export class Scorer {
         if (held.next > 0) await new Promise((resolve) => setImmediate(resolve));
         const unit = await this.exclusive(() => {
           const slice: LoginEvent[] = [];
+          const stored = new Map<string, string>();
           while (held.next < batch.length && slice.length < SCORE_SLICE) {
             const item = batch[held.next++] as QueuedEvent;
-            if (!held.claimed.has(item)) slice.push(item.event);
+            if (held.claimed.has(item)) continue;
+            slice.push(item.event);
+            if (item.payload !== undefined) stored.set(item.event.eventId, item.payload);
           }
-          return this.scoreUnit(slice);
+          return this.scoreUnit(slice, stored);
         });
         outcome.assessed.push(...unit.outcome.assessed);
         outcome.skipped.push(...unit.outcome.skipped);
@@ -398,7 +401,11 @@ export class Scorer {
     }
   }
 
-  private async scoreUnit(events: readonly LoginEvent[]): Promise<{ set: WriteSet; outcome: BatchOutcome }> {
+  private async scoreUnit(
+    events: readonly LoginEvent[],
+    /** The queue's JSON of some of `events`, by eventId (see `WriteSet.stored`). */
+    stored?: ReadonlyMap<string, string>,
+  ): Promise<{ set: WriteSet; outcome: BatchOutcome }> {
     const outcome: BatchOutcome = { assessed: [], skipped: [], poison: [] };
     const set = emptyWriteSet();
     const done = await new AssessmentRepository(this.readDb).existing(events);
@@ -435,6 +442,8 @@ export class Scorer {
       outcome.assessed.push(assessment);
       this.pending.add(event.eventId);
       set.events.push(event);
+      const json = stored?.get(event.eventId);
+      if (json !== undefined) set.stored.set(event.eventId, json);
       set.assessments.push(assessment);
       set.audit.push(decisionEntry(assessment, at));
     }
