@@ -27,6 +27,8 @@ const LEVEL_RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, crit
 /** Incidents kept in memory; past this the cache starts again from the stored states. */
 const MAX_CACHED_INCIDENTS = 10_000;
 const MAX_SAMPLES = 10;
+/** Alerting candidates processed together at most (one read of their events, one transaction). */
+const MAX_BATCH = 2000;
 /** User mails in flight at once within a batch. */
 const MAIL_CONCURRENCY = 16;
 const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+$/;
@@ -80,6 +82,9 @@ export class AlertEngine {
   private readonly events: EventRepository;
   private tail: Promise<void> = Promise.resolve();
   private waiting = 0;
+  /** Handed in, not taken by a batch yet; and whether a batch is chained to take them. */
+  private readonly queued: Assessment[] = [];
+  private batchScheduled = false;
   private closed = false;
 
   private constructor(
@@ -128,13 +133,33 @@ export class AlertEngine {
     const candidates = assessments.filter((a) => mayAlert(a, rules));
     if (candidates.length === 0) return;
     this.waiting += candidates.length;
-    this.tail = this.tail
-      .then(() => this.process(candidates))
-      .catch((err: unknown) => this.options.log.error({ err }, 'alerting failed for a batch'))
-      .finally(() => {
-        this.waiting -= candidates.length;
-      });
+    for (const c of candidates) this.queued.push(c);
+    this.scheduleBatch();
   };
+
+  /**
+   * Chains one run of `process` on what is queued when it starts (up to {@link MAX_BATCH}), so a
+   * backlog is worked off in a few large batches rather than in the scoring thread's slices: each
+   * batch reads its events and writes its results once, and those writes wait for the write lock
+   * the worker and the API keep busy under load (one batch per slice let the backlog reach its
+   * bound in 60 s of full-tilt ingest).
+   */
+  private scheduleBatch(): void {
+    if (this.batchScheduled) return;
+    this.batchScheduled = true;
+    this.tail = this.tail
+      .then(async () => {
+        this.batchScheduled = false;
+        const batch = this.queued.splice(0, MAX_BATCH);
+        if (this.queued.length > 0) this.scheduleBatch();
+        try {
+          await this.process(batch);
+        } finally {
+          this.waiting -= batch.length;
+        }
+      })
+      .catch((err: unknown) => this.options.log.error({ err }, 'alerting failed for a batch'));
+  }
 
   /** Assessments that may alert, handed in and not processed yet (held in memory until then). */
   get backlog(): number {
