@@ -34,9 +34,9 @@ export function yieldOnBusy(
 /**
  * Between tries: the shortest timer. Under full-tilt ingest the API and the scoring thread each
  * wait for the lock hundreds of times a minute; a lock left free while its next holder sleeps is
- * lost for both. Sleeps growing to 4 ms: 7,629 / 8,591 / 8,072 / 9,215 scored/s; 1 ms: 9,066 /
- * 10,024 / 10,417 / 10,394 (bench/service-load.mjs, 30 s, runs alternated). A failed try costs
- * microseconds.
+ * lost for both. (Sleeps growing to 4 ms scored fewer events/s in four alternated runs of
+ * bench/service-load.mjs; docs/BENCHMARKS.md, session 16, has the figures and their noise.) A
+ * failed try costs microseconds.
  */
 const RETRY_MS = 1;
 

@@ -134,7 +134,7 @@ export class GroupCommit {
   private async writeIn(db: Kysely<Database>, set: WriteSet): Promise<void> {
     const at = this.now();
     // Encoded before BEGIN: the transaction holds the file's one write lock, which the API's
-    // enqueue waits for; the JSON of a slice's rows took a fifth of the time it was held.
+    // enqueue waits for; encoding the rows inside held it ~14% longer (docs/BENCHMARKS.md).
     const events = EventRepository.rowsOf(set.events, at, set.stored);
     const assessments = AssessmentRepository.rowsOf(set.assessments, at);
     const audit = AuditRepository.rowsOf(set.audit);
