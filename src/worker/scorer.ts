@@ -403,11 +403,12 @@ export class Scorer {
 
   private async scoreUnit(
     events: readonly LoginEvent[],
-    /** The queue's JSON of some of `events`, by eventId (see `WriteSet.stored`). */
-    stored?: ReadonlyMap<string, string>,
+    /** The queue's JSON of some of `events`, by eventId: becomes `WriteSet.stored` (extra entries are never read). */
+    stored?: Map<string, string>,
   ): Promise<{ set: WriteSet; outcome: BatchOutcome }> {
     const outcome: BatchOutcome = { assessed: [], skipped: [], poison: [] };
     const set = emptyWriteSet();
+    if (stored) set.stored = stored;
     const done = await new AssessmentRepository(this.readDb).existing(events);
     const seen = new Set<string>();
     const fresh: LoginEvent[] = [];
@@ -442,8 +443,6 @@ export class Scorer {
       outcome.assessed.push(assessment);
       this.pending.add(event.eventId);
       set.events.push(event);
-      const json = stored?.get(event.eventId);
-      if (json !== undefined) set.stored.set(event.eventId, json);
       set.assessments.push(assessment);
       set.audit.push(decisionEntry(assessment, at));
     }
