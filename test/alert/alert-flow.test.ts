@@ -46,15 +46,7 @@ describe('a brute force of 500 attempts, end to end over SMTP and HTTP', () => {
         timestamp: new Date(ATTACK_AT + i * 2000).toISOString(),
       }),
     );
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/events',
-      headers: auth(t.keys.ingest),
-      payload: [...normal, ...attack],
-    });
-    expect(res.json().accepted).toBe(503);
-    await t.drain();
-    await t.service.alerts.idle();
+    expect((await t.ingestAndAlert([...normal, ...attack])).accepted).toBe(503);
     await smtp.settled();
   });
   afterAll(async () => {
@@ -192,14 +184,7 @@ describe('without SMTP: mail as .eml files; webhooks; expired links', () => {
           timestamp: new Date(ATTACK_AT + i * 1000).toISOString(),
         }),
       );
-      await t.app.inject({
-        method: 'POST',
-        url: '/v1/events',
-        headers: auth(t.keys.ingest),
-        payload: attack,
-      });
-      await t.drain();
-      await t.service.alerts.idle();
+      await t.ingestAndAlert(attack);
       await t.service.alerts.webhooks.settled();
 
       const dir = join(t.dataDir, 'mail');

@@ -15,10 +15,11 @@ import { MemoryScoringState } from '../../src/profile/scoring-state.js';
 import { eventBody } from '../server/test-service.js';
 import { openTestDatabase } from '../store/temp-database.js';
 
+const config = resolveScoringConfig();
+const pipeline = createPipeline({ enricher: createEnricher(), config });
+
 /** A brute force from an anonymizing network after one normal login: most of it may alert. */
 function bruteForceAssessments(prefix: string): Assessment[] {
-  const config = resolveScoringConfig();
-  const pipeline = createPipeline({ enricher: createEnricher(), config });
   const state = new MemoryScoringState(config);
   const assessments: Assessment[] = [];
   for (const body of [

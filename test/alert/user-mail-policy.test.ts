@@ -35,15 +35,7 @@ describe('"was this you?" goes to owners whose password was used or whose accoun
       deviceId: 'attacker-pc',
       timestamp: iso(AT + 3600_000),
     });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/events',
-      headers: auth(t.keys.ingest),
-      payload: [...history, ...spray, takeover],
-    });
-    expect(res.json().accepted).toBe(46);
-    await t.drain();
-    await t.service.alerts.idle();
+    expect((await t.ingestAndAlert([...history, ...spray, takeover])).accepted).toBe(46);
     await smtp.settled();
   });
   afterAll(async () => {

@@ -24,12 +24,28 @@ export async function testService(over: Partial<ServiceConfig> = {}) {
   const keys = new ApiKeyRepository(service.db);
   const keyFor = async (scope: ApiKeyScope) =>
     (await keys.create({ name: `test-${scope}`, scopes: [scope] })).key;
+  const ingestKey = await keyFor('ingest');
   return {
     service,
     app: service.app,
     dataDir,
-    keys: { admin: ADMIN_KEY, ingest: await keyFor('ingest'), read: await keyFor('read') },
+    keys: { admin: ADMIN_KEY, ingest: ingestKey, read: await keyFor('read') },
     drain: () => service.scoring.drain(),
+    /**
+     * `POST /v1/events` with the ingest key, then waits until the events are scored and alerting
+     * has processed them (mails handed to the transport). Returns the response body.
+     */
+    async ingestAndAlert(payload: unknown): Promise<{ accepted: number }> {
+      const res = await service.app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: auth(ingestKey),
+        payload: payload as object,
+      });
+      await service.scoring.drain();
+      await service.alerts.idle();
+      return res.json();
+    },
     async close() {
       await service.close();
       rmSync(dataDir, { recursive: true, force: true });
