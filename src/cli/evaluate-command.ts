@@ -7,13 +7,14 @@ import { Command } from 'commander';
 import { resolveScoringConfig } from '../config/resolve-config.js';
 import { type AnomalyEnsemble, loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
 import { createEnricher } from '../enrich/create-enricher.js';
-import { evaluateDataset } from '../train/evaluate-dataset.js';
+import { type EvaluatedEvents, evaluateDataset } from '../train/evaluate-dataset.js';
+import { mergeEvaluations } from '../train/merge-evaluations.js';
 import { evaluationFigures } from '../train/report/evaluation-figures.js';
 import { formatEvaluation } from '../train/report/format-evaluation.js';
 import { renderEvaluationReport } from '../train/report/render-report.js';
 
 interface EvaluateFlags {
-  input: string;
+  input: string[];
   models: string;
   report: string;
   json?: string;
@@ -36,7 +37,10 @@ export function evaluateCommand(): Command {
       'Measure detection on a labelled dataset with trained models: ROC and PR curves per detector, ' +
         'recall per scenario at the configured thresholds, confusion matrix, timings; one offline HTML page.',
     )
-    .requiredOption('--input <file>', 'labelled JSONL or CSV login events (gzip too), in time order')
+    .requiredOption(
+      '--input <files...>',
+      'labelled JSONL or CSV login events (gzip too), in time order; several files are each replayed on their own (own baselines) and measured together',
+    )
     .requiredOption('--models <dir>', 'trained anomaly models (`loginguard train --out DIR`)')
     .requiredOption('--report <file>', 'where the HTML report goes (one self-contained file)')
     .option('--json <file>', 'also write the figures as JSON')
@@ -52,12 +56,14 @@ export function evaluateCommand(): Command {
 }
 
 async function runEvaluate(flags: EvaluateFlags): Promise<void> {
-  let size: number;
-  try {
-    size = statSync(flags.input).size;
-  } catch {
-    throw new Error(`cannot read --input ${flags.input}: no such file`);
-  }
+  // Every file is checked before the first (long) replay starts.
+  const sizes = flags.input.map((file) => {
+    try {
+      return statSync(file).size;
+    } catch {
+      throw new Error(`cannot read --input ${file}: no such file`);
+    }
+  });
   const config = resolveScoringConfig(flags.config ? JSON.parse(await readFile(flags.config, 'utf8')) : {});
   let models: AnomalyEnsemble;
   try {
@@ -76,35 +82,43 @@ async function runEvaluate(flags: EvaluateFlags): Promise<void> {
             hideCursor: true,
           })
         : undefined;
-    bar?.start(Math.max(1, Math.round(size / 1e6)), 0);
-    const file = createReadStream(flags.input);
-    let input: NodeJS.ReadableStream = file;
-    if (bar) {
-      let read = 0;
-      file.on('data', (chunk: string | Buffer) => {
-        read += chunk.length;
-        bar.update(Math.round(read / 1e6));
-      });
-      input = file.pipe(new PassThrough());
-    }
+    bar?.start(Math.max(1, Math.round(sizes.reduce((a, b) => a + b, 0) / 1e6)), 0);
+    let read = 0;
     let shown = 0;
-    const events = await evaluateDataset({
-      input,
-      name: flags.input,
-      enricher: createEnricher(),
-      config,
-      models,
-      onBadLine: (line, errors) => {
-        if (++shown <= 20) {
-          bar?.stop();
-          process.stderr.write(`line ${line}: ${errors.map((e) => e.message).join('; ')}\n`);
-        }
-      },
-    });
+    let badLines = 0;
+    const parts: EvaluatedEvents[] = [];
+    for (const path of flags.input) {
+      const file = createReadStream(path);
+      let input: NodeJS.ReadableStream = file;
+      if (bar) {
+        file.on('data', (chunk: string | Buffer) => {
+          read += chunk.length;
+          bar.update(Math.round(read / 1e6));
+        });
+        input = file.pipe(new PassThrough());
+      }
+      const part = await evaluateDataset({
+        input,
+        name: path,
+        enricher: createEnricher(),
+        config,
+        models,
+        onBadLine: (line, errors) => {
+          if (++shown <= 20) {
+            bar?.stop();
+            const where = flags.input.length > 1 ? `${path} ` : '';
+            process.stderr.write(`${where}line ${line}: ${errors.map((e) => e.message).join('; ')}\n`);
+          }
+        },
+      });
+      badLines += part.badLines;
+      parts.push(part);
+    }
     bar?.stop();
+    const events = mergeEvaluations(parts);
 
     const figures = evaluationFigures(events, config, {
-      input: flags.input,
+      input: flags.input.join(', '),
       models: flags.models,
       modelsTraining: await trainingInfo(flags.models),
       generatedAt: new Date(),
@@ -112,7 +126,7 @@ async function runEvaluate(flags: EvaluateFlags): Promise<void> {
     await writeFile(flags.report, await renderEvaluationReport(figures));
     if (flags.json) await writeFile(flags.json, `${JSON.stringify(figures, null, 2)}\n`);
     process.stdout.write(`${formatEvaluation(figures)}\n`);
-    if (events.badLines > 20) process.stderr.write(`${events.badLines} bad lines skipped (first 20 shown)\n`);
+    if (badLines > 20) process.stderr.write(`${badLines} bad lines skipped (first 20 shown)\n`);
     process.stdout.write(
       `report written to ${flags.report}${flags.json ? `, figures to ${flags.json}` : ''}\n`,
     );

@@ -18,10 +18,12 @@ const history = join(dir, 'history.jsonl');
 // A name with HTML in it: the report must show it, escaped, and never as markup.
 const labelled = join(dir, 'eval <b>&"q".jsonl');
 const models = join(dir, 'models');
+const another = join(dir, 'another.jsonl');
 
 beforeAll(async () => {
   await writeDataset(generateDataset({ users: 150, days: 20, seed: 41 }).records, { out: history });
   await writeDataset(generateDataset({ users: 150, days: 20, seed: 42 }).records, { out: labelled });
+  await writeDataset(generateDataset({ users: 120, days: 15, seed: 43 }).records, { out: another });
   const trained = await trainModels({
     input: history,
     enricher: createEnricher(),
@@ -115,6 +117,71 @@ describe('loginguard evaluate', () => {
     expect(benign?.ensemble.eventsFlagged).toBe(
       (metrics.labelled?.benign.challenged ?? -1) + (metrics.labelled?.benign.denied ?? -1),
     );
+  });
+
+  it('measures several files together, each replayed on its own baselines', () => {
+    const figures = (inputs: string[], name: string): EvaluationFigures => {
+      const json = join(dir, `${name}.json`);
+      const run = runCli([
+        'evaluate',
+        '--input',
+        ...inputs,
+        '--models',
+        models,
+        '--report',
+        join(dir, `${name}.html`),
+        '--json',
+        json,
+      ]);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      return JSON.parse(readFileSync(json, 'utf8')) as EvaluationFigures;
+    };
+    const one = figures([labelled], 'one');
+    const two = figures([another], 'two');
+    const both = figures([labelled, another], 'both');
+    expect(both.input).toBe(`${labelled}, ${another}`);
+    for (const k of [
+      'events',
+      'labelled',
+      'benign',
+      'attack',
+      'benignSuccessful',
+      'attackSuccessful',
+    ] as const) {
+      expect(both.counts[k]).toBe(one.counts[k] + two.counts[k]);
+    }
+    // Flagged counts add up: the second file was not scored on the baselines the first one built.
+    const byName = (f: EvaluationFigures) => new Map(f.scenarios.map((s) => [s.scenario, s]));
+    const [a, b] = [byName(one), byName(two)];
+    for (const s of both.scenarios) {
+      const sum = (pick: (x: EvaluationFigures['scenarios'][number]) => number) =>
+        (a.has(s.scenario) ? pick(a.get(s.scenario) as never) : 0) +
+        (b.has(s.scenario) ? pick(b.get(s.scenario) as never) : 0);
+      expect(s.successes).toBe(sum((x) => x.successes));
+      expect(s.ensemble.flagged).toBe(sum((x) => x.ensemble.flagged));
+      expect(s.ensemble.eventsFlagged).toBe(sum((x) => x.ensemble.eventsFlagged));
+    }
+    expect(both.populations.successful.attack).toBe(
+      one.populations.successful.attack + two.populations.successful.attack,
+    );
+  });
+
+  it('names a missing file among several before replaying any', () => {
+    const report = join(dir, 'pool-missing.html');
+    const run = runCli([
+      'evaluate',
+      '--input',
+      labelled,
+      join(dir, 'gone.jsonl'),
+      '--models',
+      models,
+      '--report',
+      report,
+    ]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/cannot read --input .*gone\.jsonl: no such file/);
+    expect(existsSync(report)).toBe(false);
   });
 
   it('says the models directory is missing, and exits non-zero', () => {
