@@ -1,11 +1,11 @@
-import type { Assessment } from '../event/assessment.js';
+import type { CommittedBatch } from '../worker/committed-batch.js';
 
-export type FeedListener = (assessments: readonly Assessment[]) => void;
+export type FeedListener = (batch: CommittedBatch) => void;
 
 /**
- * Committed assessments, as they are committed, for whoever listens in this process: alerting,
- * the dashboard's live stream. A listener that throws is logged by the caller's `onError` and
- * never stops the others (or the worker).
+ * Committed assessments, batch by batch as they are committed, for whoever listens in this
+ * process: alerting, the dashboard's live stream. A listener that throws is logged by the
+ * caller's `onError` and never stops the others (or the worker).
  */
 export class AssessmentFeed {
   private readonly listeners = new Set<FeedListener>();
@@ -18,10 +18,10 @@ export class AssessmentFeed {
     return () => this.listeners.delete(listener);
   }
 
-  publish(assessments: readonly Assessment[]): void {
+  publish(batch: CommittedBatch): void {
     for (const listener of this.listeners) {
       try {
-        listener(assessments);
+        listener(batch);
       } catch (err) {
         this.onError(err);
       }

@@ -124,12 +124,12 @@ export async function openService(
   const metrics = new ServiceMetrics();
   const feed = new AssessmentFeed((err) => log.error({ err }, 'an assessment listener failed'));
   const alerts = await AlertEngine.open({ service, db, log, now });
-  feed.subscribe(alerts.onAssessments);
+  feed.subscribe((batch) => alerts.onAssessments(batch.alerting));
   metrics.watchAlerting(() => alerts.backlog);
   const listeners: ScoringListeners = {
-    onCommitted: (assessments) => {
-      metrics.recordAssessments(assessments);
-      feed.publish(assessments);
+    onCommitted: (batch) => {
+      metrics.recordCommitted(batch);
+      feed.publish(batch);
     },
     onBatch: (seconds) => metrics.batchLatency.observe(seconds),
     onState: (state) => metrics.recordScorer(state),
@@ -151,6 +151,7 @@ export async function openService(
           profileFlushMs: service.profileFlushMs,
           maxCachedUsers: service.profileCacheUsers,
           heapLimitMb: scoringHeapLimitMb(service),
+          alerts: service.alerts,
         },
         listeners,
         log,
@@ -183,6 +184,7 @@ export async function openService(
         runWorker: service.worker,
         profileFlushMs: service.profileFlushMs,
         maxCachedUsers: service.profileCacheUsers,
+        alerts: service.alerts,
         ...listeners,
         now,
       });

@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Assessment } from '../event/assessment.js';
 import type { QueueDepth } from '../queue/queue.js';
+import type { CommittedBatch } from '../worker/committed-batch.js';
 import type { ScorerState } from '../worker/scorer.js';
 
 /**
@@ -98,11 +98,9 @@ export class ServiceMetrics {
     });
   }
 
-  recordAssessments(assessments: readonly Assessment[]): void {
-    for (const a of assessments) {
-      this.actions.inc({ action: a.action });
-      for (const r of a.reasons) this.reasons.inc({ code: r.code });
-    }
+  recordCommitted(batch: CommittedBatch): void {
+    for (const [action, n] of Object.entries(batch.actions)) if (n > 0) this.actions.inc({ action }, n);
+    for (const [code, n] of Object.entries(batch.reasons)) this.reasons.inc({ code }, n);
   }
 
   recordScorer(state: ScorerState): void {

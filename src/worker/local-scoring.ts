@@ -4,6 +4,7 @@ import type { ScoringConfig } from '../config/scoring-config.js';
 import type { Pipeline } from '../pipeline.js';
 import type { Queue } from '../queue/queue.js';
 import type { Database } from '../store/database.js';
+import { type AlertFilter, summarizeCommitted } from './committed-batch.js';
 import { QueueWorker } from './queue-worker.js';
 import { Scorer } from './scorer.js';
 import type { Scoring, ScoringListeners } from './scoring.js';
@@ -21,6 +22,8 @@ export interface LocalScoringOptions extends ScoringListeners {
   /** See `ScorerOptions.profileFlushMs` and `maxCachedUsers`. */
   profileFlushMs?: number;
   maxCachedUsers?: number;
+  /** Which assessments `onCommitted` hands on as alerting (the service's alert rules). */
+  alerts: AlertFilter;
   /** Take from the queue continuously (the embedded worker); false: only on `drain()`. */
   runWorker: boolean;
   now?: () => number;
@@ -42,7 +45,9 @@ export class LocalScoring implements Scoring {
       leaseMs: options.leaseMs,
       ...(options.profileFlushMs !== undefined ? { profileFlushMs: options.profileFlushMs } : {}),
       ...(options.maxCachedUsers !== undefined ? { maxCachedUsers: options.maxCachedUsers } : {}),
-      ...(onCommitted ? { onCommitted } : {}),
+      ...(onCommitted
+        ? { onCommitted: (assessments) => onCommitted(summarizeCommitted(assessments, options.alerts)) }
+        : {}),
       ...(onState ? { onState } : {}),
       ...(now ? { now } : {}),
     });

@@ -1,7 +1,7 @@
 import type { ScoringConfig } from '../config/scoring-config.js';
-import type { Assessment } from '../event/assessment.js';
 import type { LoginEvent } from '../event/login-event.js';
 import type { AuditEntry } from '../store/audit-repository.js';
+import type { AlertFilter, CommittedBatch } from './committed-batch.js';
 import type { ScorerState } from './scorer.js';
 import type { UserChange } from './user-change.js';
 
@@ -20,6 +20,8 @@ export interface ScoringThreadData {
   maxCachedUsers: number;
   /** The thread's heap limit (V8 old generation), MiB. */
   heapLimitMb: number;
+  /** The alert rules: the thread sends only the assessments that may alert. */
+  alerts: AlertFilter;
 }
 
 /** Main thread → scoring thread. Every op but `wake` gets one `reply` with its id. */
@@ -38,6 +40,6 @@ export type ThreadReply =
   | { type: 'failed'; error: string }
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: string }
-  | { type: 'committed'; assessments: readonly Assessment[] }
+  | { type: 'committed'; batch: CommittedBatch }
   | { type: 'batch'; seconds: number; events: number }
   | { type: 'state'; state: ScorerState };

@@ -43,7 +43,8 @@ async function main(): Promise<void> {
     runWorker: data.runWorker,
     profileFlushMs: data.profileFlushMs,
     maxCachedUsers: data.maxCachedUsers,
-    onCommitted: (assessments) => port.postMessage({ type: 'committed', assessments } satisfies ThreadReply),
+    alerts: data.alerts,
+    onCommitted: (batch) => port.postMessage({ type: 'committed', batch } satisfies ThreadReply),
     onBatch: (seconds, events) => port.postMessage({ type: 'batch', seconds, events } satisfies ThreadReply),
     onState: (state) => port.postMessage({ type: 'state', state } satisfies ThreadReply),
   });

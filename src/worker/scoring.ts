@@ -3,6 +3,7 @@ import type { Assessment } from '../event/assessment.js';
 import type { LoginEvent } from '../event/login-event.js';
 import type { UserProfile } from '../profile/user-profile.js';
 import type { AuditEntry } from '../store/audit-repository.js';
+import type { CommittedBatch } from './committed-batch.js';
 import type { ScorerState } from './scorer.js';
 import type { UserChange, UserChangeResult } from './user-change.js';
 
@@ -14,8 +15,8 @@ export interface UserSnapshot {
 
 /** What the service hears back from scoring: metrics, the live feed, alerts. */
 export interface ScoringListeners {
-  /** A batch of assessments is committed. */
-  onCommitted?: (assessments: readonly Assessment[]) => void;
+  /** A batch of assessments is committed: its counts, latest few and those that may alert. */
+  onCommitted?: (batch: CommittedBatch) => void;
   /** The worker finished a batch from the queue: how long it took and how many events. */
   onBatch?: (seconds: number, events: number) => void;
   /** About once a second: cached users, baselines not yet written, the scoring heap. */

@@ -127,7 +127,7 @@ export class ThreadedScoring implements Scoring {
             this.settle(message);
             break;
           case 'committed':
-            listeners.onCommitted?.(message.assessments);
+            listeners.onCommitted?.(message.batch);
             break;
           case 'batch':
             listeners.onBatch?.(message.seconds, message.events);

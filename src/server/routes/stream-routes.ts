@@ -1,10 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { Assessment } from '../../event/assessment.js';
+import type { CommittedBatch } from '../../worker/committed-batch.js';
 import type { AppDeps } from '../app-deps.js';
 
-/** Assessments per message at most: a client shows the latest, the count tells how many came. */
-const MAX_ITEMS_PER_MESSAGE = 50;
 /** A comment line this often keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
 /** A client this far behind gets messages dropped rather than buffered without bound. */
@@ -13,7 +11,8 @@ const MAX_BUFFERED_BYTES = 1 << 20;
 /**
  * `GET /v1/stream` (scope `read`): committed assessments as server-sent events, as the worker (or
  * `/v1/assess`) commits them. Each `assessments` event is one committed batch:
- * `{"count": n, "items": [the latest ≤ 50 assessments of the batch, oldest first]}`.
+ * `{"count": n, "items": [the latest ≤ 50 assessments of the batch, oldest first]}` (a client shows
+ * the latest; the count tells how many came).
  */
 export async function streamRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const open = new Set<ServerResponse>();
@@ -42,10 +41,11 @@ export async function streamRoutes(app: FastifyInstance, deps: AppDeps): Promise
       });
       res.write('retry: 3000\n: connected\n\n');
       open.add(res);
-      const send = (assessments: readonly Assessment[]) => {
+      const send = (batch: CommittedBatch) => {
         if (res.writableLength > MAX_BUFFERED_BYTES) return;
-        const items = assessments.slice(-MAX_ITEMS_PER_MESSAGE);
-        res.write(`event: assessments\ndata: ${JSON.stringify({ count: assessments.length, items })}\n\n`);
+        res.write(
+          `event: assessments\ndata: ${JSON.stringify({ count: batch.count, items: batch.latest })}\n\n`,
+        );
       };
       const unsubscribe = deps.feed.subscribe(send);
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
