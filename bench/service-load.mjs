@@ -48,6 +48,14 @@ const assessSeconds = Number(opts['assess-seconds']);
 const assessWarmup = Number(opts['assess-warmup']);
 const assessRate = Number(opts['assess-rate']);
 const batchSize = Number(opts.batch);
+const ingestRate = opts['ingest-rate'] ? Number(opts['ingest-rate']) : undefined;
+// Checked before minutes of data preparation: autocannon's rate is in requests, one batch each.
+if (ingestRate !== undefined && !(ingestRate >= batchSize)) {
+  console.error(
+    `--ingest-rate ${opts['ingest-rate']}: must be at least --batch (${batchSize}) events/s, one request a second`,
+  );
+  process.exit(2);
+}
 const KEY = `lg_${'l'.repeat(43)}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'lg-load-'));
 
@@ -140,7 +148,6 @@ const sampler = setInterval(async () => {
   samples.push({ t: Date.now(), rss: rssMb(), ...m });
 }, 1000);
 let next = 0;
-const ingestRate = opts['ingest-rate'] ? Number(opts['ingest-rate']) : undefined;
 const ingest = await autocannon({
   url: `${base}/v1/events`,
   connections: 4,
