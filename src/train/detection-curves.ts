@@ -125,6 +125,18 @@ export function recallAtFpr(
 }
 
 /**
+ * The ROC curve up to `maxFpr`, and its first point past it, if any: a chart clipped at `maxFpr`
+ * then draws the line to its edge. Without that point a score whose tied values flag a block of
+ * benign logins at once (a rounded rank) ended its line short of the edge, as if it stopped there.
+ */
+export function rocUpTo(roc: readonly RocPoint[], maxFpr: number): RocPoint[] {
+  const past = roc.findIndex((p) => p.fpr > maxFpr);
+  if (past < 0) return [...roc];
+  // A point on the edge already ends the line there.
+  return roc.slice(0, roc[past - 1]?.fpr === maxFpr ? past : past + 1);
+}
+
+/**
  * A curve with fewer points for drawing: a point is kept when it moved at least `step` (in
  * either coordinate) from the last kept one; the first and last points always stay. The areas
  * are computed on the full curve, never on this.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectionCurves, recallAtFpr, thinCurve } from '../../src/train/detection-curves.js';
+import { detectionCurves, recallAtFpr, rocUpTo, thinCurve } from '../../src/train/detection-curves.js';
 import { Rng } from '../../src/util/random.js';
 
 const curves = (scores: number[], labels: number[]) => detectionCurves(scores, labels);
@@ -122,5 +122,22 @@ describe('thinCurve', () => {
         0.1,
       ),
     ).toEqual([]);
+  });
+});
+
+describe('rocUpTo', () => {
+  const point = (fpr: number, tpr: number) => ({ threshold: 1 - fpr, fpr, tpr });
+
+  it('keeps the first point past the limit, so a clipped line reaches the edge', () => {
+    // A rounded score: its next tie flags benign logins from 4.2% to 9% at once.
+    const roc = [point(0, 0), point(0.01, 0.6), point(0.042, 0.9), point(0.09, 0.95), point(1, 1)];
+    expect(rocUpTo(roc, 0.05)).toEqual(roc.slice(0, 4));
+  });
+
+  it('adds nothing when a point sits on the limit or the curve ends before it', () => {
+    const onEdge = [point(0, 0), point(0.05, 0.9), point(0.2, 0.97), point(1, 1)];
+    expect(rocUpTo(onEdge, 0.05)).toEqual(onEdge.slice(0, 2));
+    const short = [point(0, 0), point(0.03, 0.9)];
+    expect(rocUpTo(short, 0.05)).toEqual(short);
   });
 });

@@ -2,7 +2,7 @@ import type { ScoringConfig } from '../../config/scoring-config.js';
 import { decide } from '../../decide/policy.js';
 import type { Action } from '../../event/assessment.js';
 import { FEATURES } from '../../features/feature-names.js';
-import { detectionCurves, type RocPoint, recallAtFpr, thinCurve } from '../detection-curves.js';
+import { detectionCurves, type RocPoint, recallAtFpr, rocUpTo, thinCurve } from '../detection-curves.js';
 import {
   ACTIONS,
   BENIGN,
@@ -36,7 +36,7 @@ export interface DetectorFigures {
   recallAtFpr: { recall: number; threshold: number | null; fpr: number } | null;
   /** ROC (x = FPR, y = TPR), thinned for drawing. */
   roc: CurvePoint[];
-  /** The ROC curve up to {@link LOW_FPR_MAX} FPR, thinned more finely. */
+  /** The ROC curve up to {@link LOW_FPR_MAX} FPR (and its first point past it, for the line to reach the edge), thinned more finely. */
   rocLowFpr: CurvePoint[];
   /** PR (x = recall, y = precision), thinned for drawing. */
   pr: CurvePoint[];
@@ -181,7 +181,7 @@ function detectorFigures(scores: Float64Array, positive: Uint8Array): DetectorFi
     y: p.tpr,
     threshold: finiteOrNull(p.threshold),
   });
-  const low = c.roc.filter((p) => p.fpr <= LOW_FPR_MAX);
+  const low = rocUpTo(c.roc, LOW_FPR_MAX);
   const histogram = {
     benign: new Array<number>(HISTOGRAM_BINS).fill(0),
     attack: new Array<number>(HISTOGRAM_BINS).fill(0),
