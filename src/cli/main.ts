@@ -12,7 +12,17 @@ import { trainCommand } from './train-command.js';
 const program = new Command('loginguard')
   .description('Real-time detection of anomalous and malicious logins.')
   .version('0.1.0')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .hook('preAction', (_program, command) => {
+    // `loginguard replay … | head` closes the pipe before the output ends: stop quietly, as other
+    // command-line tools do, instead of dying on an unhandled EPIPE with a stack trace. Not for the
+    // server, whose logs go to stdout: losing them must stay loud.
+    if (command.name() === 'start') return;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  });
 
 program.addCommand(generateCommand());
 program.addCommand(replayCommand());
