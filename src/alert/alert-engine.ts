@@ -11,7 +11,7 @@ import { chunked } from '../store/chunked.js';
 import type { Database } from '../store/database.js';
 import { EventRepository } from '../store/event-repository.js';
 import type { AlertChannel } from './alert-config.js';
-import { alertChannels, mayAlert } from './alert-rules.js';
+import { alertChannels } from './alert-rules.js';
 import { alertDb } from './alert-tables.js';
 import { type IncidentRef, incidentOf } from './incident-key.js';
 import { type IncidentState, observeLogin, takeTeamNotice, takeUserMail } from './incident-throttle.js';
@@ -125,15 +125,15 @@ export class AlertEngine {
     return engine;
   }
 
-  /** The feed listener: queues the batch and returns at once. */
-  readonly onAssessments = (assessments: readonly Assessment[]): void => {
-    if (this.closed || !this.options.service.alerts.enabled) return;
-    // Only those that may alert wait in memory for their turn, not the whole batch.
-    const rules = this.options.service.alerts;
-    const candidates = assessments.filter((a) => mayAlert(a, rules));
-    if (candidates.length === 0) return;
-    this.waiting += candidates.length;
-    for (const c of candidates) this.queued.push(c);
+  /**
+   * Queues the committed assessments that may alert and returns at once. The scoring side picks
+   * them (`CommittedBatch.alerting`, by `mayAlert` under these alert rules), so only they wait in
+   * memory, and an assessment no rule matches that is handed in anyway gets no channel.
+   */
+  readonly onAssessments = (alerting: readonly Assessment[]): void => {
+    if (this.closed || alerting.length === 0) return;
+    this.waiting += alerting.length;
+    for (const a of alerting) this.queued.push(a);
     this.scheduleBatch();
   };
 
@@ -234,7 +234,7 @@ export class AlertEngine {
     await this.webhooks.enqueue(id, webhookBody('alert.created', alert));
   }
 
-  /** Alerts on a batch of assessments that may alert (`onAssessments` keeps only those). */
+  /** Alerts on a batch of assessments that may alert. */
   private async process(alerting: readonly Assessment[]): Promise<void> {
     const cfg = this.options.service.alerts;
     const groups = new Map<string, Candidate[]>();

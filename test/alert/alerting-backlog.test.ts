@@ -12,6 +12,7 @@ import type { Assessment } from '../../src/event/assessment.js';
 import { validateEvent } from '../../src/event/validate-event.js';
 import { createPipeline } from '../../src/pipeline.js';
 import { MemoryScoringState } from '../../src/profile/scoring-state.js';
+import { summarizeCommitted } from '../../src/worker/committed-batch.js';
 import { eventBody } from '../server/test-service.js';
 import { openTestDatabase } from '../store/temp-database.js';
 
@@ -70,7 +71,7 @@ describe('alerting backlog', () => {
         { overrides: { dataDir, alertTeamEmails: ['soc@example.com'] } },
       );
       const engine = await AlertEngine.open({ service, db, log: pino({ level: 'silent' }), mail });
-      engine.onAssessments(assessments);
+      engine.onAssessments(summarizeCommitted(assessments, service.alerts).alerting);
       expect(engine.backlog).toBe(alerting);
       await new Promise((r) => setTimeout(r, 50));
       expect(counter.sent).toBeGreaterThan(0); // held at the first mail
@@ -113,14 +114,14 @@ describe('alerting batches', () => {
         { overrides: { dataDir, alertTeamEmails: ['soc@example.com'] } },
       );
       const engine = await AlertEngine.open({ service, db, log: pino({ level: 'silent' }), mail });
-      engine.onAssessments(bruteForceAssessments('first'));
+      engine.onAssessments(summarizeCommitted(bruteForceAssessments('first'), service.alerts).alerting);
       await new Promise((r) => setTimeout(r, 50));
       expect(counter.sent).toBeGreaterThan(0); // the first batch is held at its first mail
       const readsBefore = eventReads;
       let waiting = engine.backlog;
       for (const user of ['b1', 'b2', 'b3', 'b4', 'b5']) {
         const batch = bruteForceAssessments(user);
-        engine.onAssessments(batch);
+        engine.onAssessments(summarizeCommitted(batch, service.alerts).alerting);
         waiting += batch.filter((a) => a.action !== 'allow' || a.accountLocked).length;
       }
       expect(engine.backlog).toBe(waiting);
