@@ -33,4 +33,12 @@ program.addCommand(trainCommand());
 program.addCommand(benchmarkCommand());
 program.addCommand(evaluateCommand());
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Bad input (a flag, a file, a models directory) is said in one line; a bug in loginguard
+  // (TypeError, RangeError…) keeps its stack trace for the report.
+  const bug = !(err instanceof Error) || err instanceof TypeError || err instanceof ReferenceError;
+  process.stderr.write(bug ? `${String((err as Error)?.stack ?? err)}\n` : `loginguard: ${err.message}\n`);
+  process.exitCode = 1;
+}

@@ -6,14 +6,20 @@ import { finished } from 'node:stream/promises';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { resolveScoringConfig } from '../config/resolve-config.js';
-import { loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
+import type { ScoringConfig } from '../config/scoring-config.js';
+import { AnomalyEnsemble, loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
+import { RULE_DETECTORS } from '../detect/rule-detectors.js';
 import { createEnricher } from '../enrich/create-enricher.js';
+import type { Enricher } from '../enrich/enricher.js';
+import type { Assessment } from '../event/assessment.js';
 import type { EventFieldError } from '../event/event-error.js';
 import { createPipeline } from '../pipeline.js';
 import { MemoryScoringState } from '../profile/scoring-state.js';
 import { replayInParallel } from '../replay/parallel-replay.js';
 import { type ReplayResult, replayEvents } from '../replay/replay-events.js';
 import { formatMetrics } from '../train/detection-metrics.js';
+import { featureRecorder } from '../train/normal-login-sample.js';
+import { fitModels, newNormalLoginSample } from '../train/train-models.js';
 
 /** `loginguard replay <file|->`: score a file of events through the same pipeline as live traffic. */
 export function replayCommand(): Command {
@@ -29,6 +35,10 @@ export function replayCommand(): Command {
     )
     .option('--config <file>', 'scoring config (JSON) overriding the defaults')
     .option('--models <dir>', 'score with trained anomaly models too (`loginguard train`)')
+    .option(
+      '--fit-after <n>',
+      'without --models: score the first n events with the rules, fit the anomaly models on them (normal-looking logins only, as `train` does), then score the rest with the models too',
+    )
     .option('--metrics <file>', 'also write the summary figures as JSON')
     .option('--allow-future', 'accept events timestamped more than a day after now (refused by default)')
     .option(
@@ -46,6 +56,7 @@ interface ReplayCliOptions {
   format: 'auto' | 'jsonl' | 'csv';
   config?: string;
   models?: string;
+  fitAfter?: string;
   metrics?: string;
   progress: boolean;
   allowFuture?: boolean;
@@ -57,7 +68,9 @@ const DAY_MS = 86_400_000;
 async function runReplay(input: string, opts: ReplayCliOptions): Promise<void> {
   const configInput: unknown = opts.config ? JSON.parse(await readFile(opts.config, 'utf8')) : {};
   const config = resolveScoringConfig(configInput);
-  const threads = threadCount(input, opts.threads);
+  const fitAfter = fitAfterOf(opts);
+  // The warm-up must see every event before the models are fitted: one thread.
+  const threads = fitAfter === undefined ? threadCount(input, opts.threads) : 1;
 
   let output: Writable | undefined;
   if (opts.out === '-') output = process.stdout;
@@ -91,17 +104,23 @@ async function runReplay(input: string, opts: ReplayCliOptions): Promise<void> {
   } else {
     const opened = openInput(input, opts.progress && process.stderr.isTTY === true);
     bar = opened.bar;
+    const enricher = createEnricher();
     const models = opts.models ? await loadAnomalyModels(opts.models, config) : undefined;
-    const pipeline = createPipeline({ enricher: createEnricher(), config, ...(models ? { models } : {}) });
+    const warmUp =
+      fitAfter === undefined
+        ? undefined
+        : fitAfterWarmUp(fitAfter, input, enricher, config, () => bar?.stop());
     result = await replayEvents({
-      pipeline,
+      pipeline: warmUp?.pipeline ?? createPipeline({ enricher, config, ...(models ? { models } : {}) }),
       state: new MemoryScoringState(config),
       input: opened.stream,
       format: opts.format,
       validate,
       output,
       onBadLine,
+      ...(warmUp ? { warmUp: warmUp.warmUp } : {}),
     });
+    warmUp?.dispose();
   }
   bar?.stop();
   if (output && output !== process.stdout) {
@@ -122,6 +141,63 @@ async function runReplay(input: string, opts: ReplayCliOptions): Promise<void> {
       `${JSON.stringify({ ...result.metrics, seconds: result.seconds, badLines: result.badLines, threads }, null, 2)}\n`,
     );
   }
+}
+
+function fitAfterOf(opts: ReplayCliOptions): number | undefined {
+  if (opts.fitAfter === undefined) return undefined;
+  const n = Number(opts.fitAfter);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--fit-after must be a positive integer, got ${opts.fitAfter}`);
+  if (opts.models) throw new Error('--fit-after fits models of its own: give it or --models, not both');
+  if (opts.threads !== undefined && opts.threads !== '1')
+    throw new Error(
+      '--fit-after replays on one thread (the warm-up must see every event first): drop --threads',
+    );
+  return n;
+}
+
+/**
+ * `replay --fit-after n`: the rules score the first n events while their features are sampled
+ * (normal-looking logins only, as `loginguard train` samples a history); then the models are fitted
+ * on that sample and score the rest with the rules. A fit that fails (too few normal-looking
+ * logins) is reported and the rules go on alone.
+ */
+function fitAfterWarmUp(
+  events: number,
+  input: string,
+  enricher: Enricher,
+  config: ScoringConfig,
+  beforeMessage: () => void,
+) {
+  const sample = newNormalLoginSample(config);
+  const recorder = featureRecorder();
+  let models: AnomalyEnsemble | undefined;
+  const pipeline = createPipeline({ enricher, config, detectors: [...RULE_DETECTORS, recorder.detector] });
+  return {
+    pipeline,
+    warmUp: {
+      events,
+      observe: (assessment: Assessment) => sample.observe(assessment, recorder.features),
+      next: async () => {
+        try {
+          const fitted = await fitModels(sample, { input: `the first ${events} events of ${input}` });
+          models = new AnomalyEnsemble(fitted.forest, fitted.forestCalibration, fitted.autoencoder, config);
+          beforeMessage();
+          process.stderr.write(
+            `models fitted on the first ${events.toLocaleString('en-US')} events (${fitted.training.sampled.toLocaleString('en-US')} normal-looking logins; forest ${fitted.seconds.forest} s, autoencoder ${fitted.seconds.autoencoder} s): scoring the rest with them\n`,
+          );
+          return createPipeline({ enricher, config, models });
+        } catch (err) {
+          beforeMessage();
+          process.stderr.write(
+            `fitting the models after ${events.toLocaleString('en-US')} events failed: ${(err as Error).message}; the rules score the rest alone\n`,
+          );
+          return createPipeline({ enricher, config });
+        }
+      },
+    },
+    dispose: () => models?.autoencoder.dispose(),
+  };
 }
 
 function threadCount(input: string, requested: string | undefined): number {

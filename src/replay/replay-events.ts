@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import type { Assessment } from '../event/assessment.js';
 import type { EventFieldError } from '../event/event-error.js';
 import { readEventBatches } from '../event/read-events.js';
 import type { ValidateOptions } from '../event/validate-event.js';
@@ -22,6 +23,16 @@ export interface ReplayOptions {
   /** Called every `progressEvery` lines read. */
   onProgress?: (linesRead: number) => void;
   progressEvery?: number;
+  /**
+   * A warm-up: the first `events` good events are scored by `pipeline` and handed to `observe`;
+   * then `next()` gives the pipeline for the rest (anomaly models fitted on the warm-up:
+   * `replay --fit-after`). The state is kept across the switch.
+   */
+  warmUp?: {
+    events: number;
+    observe: (assessment: Assessment) => void;
+    next: () => Promise<Pipeline>;
+  };
 }
 
 export interface ReplayResult {
@@ -38,7 +49,9 @@ const FLUSH_LINES = 2000;
  * one assessment per good event. Bad lines are reported and skipped; every good one is scored.
  */
 export async function replayEvents(options: ReplayOptions): Promise<ReplayResult> {
-  const { pipeline, state, output } = options;
+  const { state, output, warmUp } = options;
+  let pipeline = options.pipeline;
+  let scored = 0;
   const tally = new DetectionTally();
   const progressEvery = options.progressEvery ?? 10_000;
   const started = performance.now();
@@ -66,6 +79,12 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
         continue;
       }
       const assessment = pipeline.assess(result.event, state);
+      if (warmUp && scored < warmUp.events) {
+        warmUp.observe(assessment);
+        // Events already read in this batch wait for the switch: none is scored out of order.
+        if (scored + 1 === warmUp.events) pipeline = await warmUp.next();
+      }
+      scored++;
       tally.add(assessment, result.event.success, result.event.attributes.label);
       if (output) buffer.push(JSON.stringify(assessment));
     }

@@ -1,20 +1,22 @@
 import type { ScoringConfig } from '../config/scoring-config.js';
-import type { DetectionContext } from '../detect/detection-context.js';
 import { type Autoencoder, trainAutoencoder } from '../detect/models/autoencoder.js';
 import { ErrorCalibration } from '../detect/models/error-calibration.js';
 import { fitIsolationForest, type IsolationForest } from '../detect/models/isolation-forest.js';
 import { RULE_DETECTORS } from '../detect/rule-detectors.js';
 import type { Enricher } from '../enrich/enricher.js';
+import type { LoginEvent } from '../event/login-event.js';
 import { readEventBatches } from '../event/read-events.js';
-import { extractFeatures } from '../features/extract-features.js';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../features/feature-names.js';
 import { createPipeline } from '../pipeline.js';
 import { MemoryScoringState } from '../profile/scoring-state.js';
 import { Rng } from '../util/random.js';
+import { featureRecorder, NormalLoginSample } from './normal-login-sample.js';
 
 export interface TrainModelsOptions {
-  /** A JSONL or CSV file of login events (labels, if any, are ignored). */
+  /** A JSONL or CSV file of login events (labels, if any, are ignored); what `training.input` names. */
   input: string;
+  /** The history itself, in time order, instead of reading `input` (e.g. the service's stored events). */
+  events?: AsyncIterable<readonly LoginEvent[]>;
   enricher: Enricher;
   config: Readonly<ScoringConfig>;
   seed?: number;
@@ -43,68 +45,85 @@ export interface TrainedModels {
 
 /** Share of the sample held out to calibrate the forest's scores (the autoencoder holds out its own). */
 const CALIBRATION_SHARE = 0.1;
+/** Fewer normal-looking logins than this is not a history to learn "normal" from. */
+export const MIN_TRAINING_ROWS = 1000;
+const DEFAULT_MAX_ROWS = 200_000;
+
+/** A sample for {@link fitModels}, seeded as `trainModels` seeds it (same seed, same model bytes). */
+export function newNormalLoginSample(
+  config: Readonly<ScoringConfig>,
+  options: { seed?: number; maxRows?: number } = {},
+): NormalLoginSample {
+  const rng = Rng.fromSeed(options.seed ?? 1).fork('train-models');
+  return new NormalLoginSample(config, options.maxRows ?? DEFAULT_MAX_ROWS, rng);
+}
 
 /**
  * Fits the anomaly models on a history of logins. The history is replayed through the rules, so
  * each login's features see the user's baseline as it was at that moment, exactly as live
- * scoring will. Only logins the rules found unremarkable (risk below the policy's `medium`
- * threshold, account not locked) are kept: attacks in the history would otherwise teach the
- * models that attacks are normal. From those, a seeded uniform sample (reservoir) is taken.
+ * scoring will, and only the logins the rules found unremarkable are sampled (`NormalLoginSample`).
  */
 export async function trainModels(options: TrainModelsOptions): Promise<TrainedModels> {
   const seed = options.seed ?? 1;
-  const maxRows = options.maxRows ?? 200_000;
-  const rng = Rng.fromSeed(seed).fork('train-models');
-  const scratch = new Float64Array(FEATURE_COUNT);
-  const capture = (ctx: DetectionContext) => {
-    extractFeatures(ctx, scratch);
-    return undefined;
-  };
+  const sample = newNormalLoginSample(options.config, {
+    seed,
+    ...(options.maxRows ? { maxRows: options.maxRows } : {}),
+  });
+  const recorder = featureRecorder();
   const pipeline = createPipeline({
     enricher: options.enricher,
     config: options.config,
-    detectors: [...RULE_DETECTORS, capture],
+    detectors: [...RULE_DETECTORS, recorder.detector],
   });
   const state = new MemoryScoringState(options.config);
-  const sample = new Float32Array(maxRows * FEATURE_COUNT);
-  let events = 0;
-  let normalLooking = 0;
   const started = performance.now();
-  for await (const batch of readEventBatches(options.input)) {
-    for (const item of batch) {
-      if (!item.event) continue;
-      const a = pipeline.assess(item.event, state);
-      events++;
-      if (a.accountLocked || a.riskScore >= options.config.policy.mediumThreshold) continue;
-      normalLooking++;
-      // Reservoir sampling (Vitter's algorithm R): every normal-looking login equally likely.
-      const slot = normalLooking <= maxRows ? normalLooking - 1 : rng.int(0, normalLooking - 1);
-      if (slot < maxRows) sample.set(scratch, slot * FEATURE_COUNT);
-    }
-    options.onProgress?.('features', events, 0);
+  for await (const batch of options.events ?? eventsOf(options.input)) {
+    for (const event of batch) sample.observe(pipeline.assess(event, state), recorder.features);
+    options.onProgress?.('features', sample.events, 0);
   }
-  const sampled = Math.min(normalLooking, maxRows);
-  if (sampled < 1000) {
+  return fitModels(sample, {
+    input: options.input,
+    seed,
+    ...(options.epochs ? { epochs: options.epochs } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    featureSeconds: (performance.now() - started) / 1000,
+  });
+}
+
+/** The valid events of a file, batch by batch (bad lines are skipped: training is not validation). */
+async function* eventsOf(input: string): AsyncIterable<LoginEvent[]> {
+  for await (const batch of readEventBatches(input)) {
+    const events: LoginEvent[] = [];
+    for (const item of batch) if (item.event) events.push(item.event);
+    yield events;
+  }
+}
+
+/**
+ * Fits the Isolation Forest and the autoencoder on a sample (`newNormalLoginSample`, filled by
+ * replaying a history through the rules). @throws Error when it holds fewer than 1,000 rows.
+ */
+export async function fitModels(
+  sample: NormalLoginSample,
+  options: {
+    /** What the history was (a file name, "stored events"…), recorded in the model files. */
+    input: string;
+    seed?: number;
+    epochs?: number;
+    onProgress?: TrainModelsOptions['onProgress'];
+    /** Time spent replaying the history, for the timings. */
+    featureSeconds?: number;
+  },
+): Promise<TrainedModels> {
+  const seed = options.seed ?? 1;
+  const sampled = sample.size;
+  if (sampled < MIN_TRAINING_ROWS) {
     throw new Error(
-      `only ${sampled} normal-looking logins in ${options.input}: too few to train on (need 1,000)`,
+      `only ${sampled} normal-looking logins in ${options.input}: too few to train on (need ${MIN_TRAINING_ROWS.toLocaleString('en-US')})`,
     );
   }
-  const featureSeconds = (performance.now() - started) / 1000;
-
-  // Shuffle the sample's order (seeded), then hold out the last rows for the forest's calibration.
-  const order = new Int32Array(sampled);
-  for (let i = 0; i < sampled; i++) order[i] = i;
-  for (let i = sampled - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    const t = order[i] as number;
-    order[i] = order[j] as number;
-    order[j] = t;
-  }
-  const rows = new Float64Array(sampled * FEATURE_COUNT);
-  for (let i = 0; i < sampled; i++) {
-    const from = (order[i] as number) * FEATURE_COUNT;
-    for (let c = 0; c < FEATURE_COUNT; c++) rows[i * FEATURE_COUNT + c] = sample[from + c] as number;
-  }
+  // Shuffled (seeded), then the last rows are held out for the forest's calibration.
+  const rows = sample.shuffledRows();
   const calibrationRows = Math.max(1, Math.floor(sampled * CALIBRATION_SHARE));
   const fitRows = sampled - calibrationRows;
 
@@ -139,14 +158,14 @@ export async function trainModels(options: TrainModelsOptions): Promise<TrainedM
     autoencoder,
     training: {
       input: options.input,
-      events,
-      normalLooking,
+      events: sample.events,
+      normalLooking: sample.normalLooking,
       sampled,
       calibrationRows,
       seed,
     },
     seconds: {
-      features: round1(featureSeconds),
+      features: round1(options.featureSeconds ?? 0),
       forest: round1(forestSeconds),
       autoencoder: round1((performance.now() - aeStarted) / 1000),
     },

@@ -150,4 +150,52 @@ describe('loginguard replay', () => {
     expect(errors[5]).toBe('line 11: (line): is 1048686 bytes long, the limit is 65536 bytes; skipped');
     expect(run.stderr).toMatch(/6 bad line\(s\) skipped/);
   });
+
+  it('--fit-after n: the rules alone score the first n events, then models fitted on them score the rest too', () => {
+    const rulesOut = join(dir, 'rules-only.jsonl');
+    expect(runCli(['replay', dataset, '--threads', '1', '--out', rulesOut]).status).toBe(0);
+    const out = join(dir, 'fit-after.jsonl');
+    const run = runCli(['replay', dataset, '--fit-after', '6000', '--out', out]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^models fitted on the first 6,000 events \([\d,]+ normal-looking logins; /m);
+
+    const rules = lines(rulesOut);
+    const fitted = lines(out);
+    expect(fitted).toHaveLength(rules.length);
+    // The warm-up is the rules' replay exactly; after it every login carries the models' scores.
+    expect(fitted.slice(0, 6000)).toEqual(rules.slice(0, 6000));
+    const after = fitted.slice(6000).map((l) => JSON.parse(l) as Assessment);
+    expect(after.length).toBeGreaterThan(2000);
+    for (const a of after) {
+      expect(typeof a.scores.models).toBe('number');
+      expect(typeof a.scores.ensemble).toBe('number');
+    }
+    // Fitted models rank logins, not a constant.
+    expect(new Set(after.map((a) => a.scores.models)).size).toBeGreaterThan(100);
+  });
+
+  it('--fit-after on too short a warm-up says why the fit failed and goes on with the rules alone', () => {
+    const run = runCli(['replay', dataset, '--fit-after', '300', '--out', '-']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(
+      /^fitting the models after 300 events failed: only \d+ normal-looking logins in the first 300 events of .*: too few to train on \(need 1,000\); the rules score the rest alone$/m,
+    );
+    const out = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Assessment);
+    expect(out.length).toBeGreaterThan(6000);
+    expect(out.filter((a) => a.scores.models !== undefined)).toHaveLength(0);
+  });
+
+  it('refuses --fit-after with --models, or with more than one thread, in one line', () => {
+    for (const extra of [
+      ['--models', dir],
+      ['--threads', '2'],
+    ]) {
+      const run = runCli(['replay', dataset, '--fit-after', '100', ...extra]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/^loginguard: --fit-after .*\n$/);
+    }
+  });
 });
