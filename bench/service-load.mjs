@@ -100,6 +100,8 @@ const server = spawn(
       LOGINGUARD_ADMIN_KEY: KEY,
       LOGINGUARD_LOG_LEVEL: 'warn',
       LOGINGUARD_SQLITE_SYNCHRONOUS: opts.synchronous,
+      // Rules only, as every figure in docs/BENCHMARKS.md: no models fitted mid-run after the warm-up.
+      LOGINGUARD_MODELS_AUTO_FIT_AFTER: process.env.LOGINGUARD_MODELS_AUTO_FIT_AFTER ?? '0',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   },

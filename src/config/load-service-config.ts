@@ -40,6 +40,7 @@ export const ENV_KEYS: Readonly<Record<ServiceKey, string>> = {
   maxAttempts: 'LOGINGUARD_MAX_ATTEMPTS',
   demo: 'LOGINGUARD_DEMO',
   modelsDir: 'LOGINGUARD_MODELS_DIR',
+  modelsAutoFitAfter: 'LOGINGUARD_MODELS_AUTO_FIT_AFTER',
   smtpUrl: 'LOGINGUARD_SMTP_URL',
   mailDir: 'LOGINGUARD_MAIL_DIR',
   mailFrom: 'LOGINGUARD_MAIL_FROM',

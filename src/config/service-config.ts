@@ -93,6 +93,13 @@ export const ServiceConfigSchema = Type.Object({
    * when it holds models, else the rules alone.
    */
   modelsDir: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * With no models (no `modelsDir`, nothing in `<dataDir>/models`): logins scored, the events
+   * already stored included, before the anomaly models are fitted on the stored events (on a
+   * thread of their own) and saved to `<dataDir>/models`; the rules score alone until then.
+   * 0: never (the rules alone until models are given).
+   */
+  modelsAutoFitAfter: Type.Integer({ minimum: 0, default: 200_000 }),
   /** Load a generated demo dataset when the database is empty. */
   demo: Type.Boolean({ default: false }),
   /** The scoring settings (thresholds, lockout…): only from the config file; see docs/detectors.md. */

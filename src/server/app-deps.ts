@@ -19,8 +19,11 @@ export interface AppDeps {
   /** Committed assessments as they are committed (alerts, the dashboard stream). */
   feed: AssessmentFeed;
   log: Logger;
-  /** The directory of the anomaly models scoring with (see `openService`); unset = the rules alone. */
-  modelsDir?: string;
+  /**
+   * The directory of the anomaly models scoring uses now (see `openService`); undefined = the rules
+   * alone. It can appear while the service runs (models fitted after a warm-up: `ModelAutoFit`).
+   */
+  modelsDir?: () => string | undefined;
   /** Assessments waiting for alerting (in memory); ingest refuses more past its bound. */
   alertingBacklog?: () => number;
   /** Called after events were queued (wakes an idle worker). */

@@ -9,7 +9,6 @@ import { ConfigError } from '../config/resolve-config.js';
 import { scoringHeapLimitMb } from '../config/service-config.js';
 import { loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
 import { createEnricher } from '../enrich/create-enricher.js';
-import { createPipeline } from '../pipeline.js';
 import { SqliteQueue } from '../queue/sqlite-queue.js';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
 import { AuditRepository } from '../store/audit-repository.js';
@@ -23,6 +22,7 @@ import type { AppDeps } from './app-deps.js';
 import { AssessmentFeed } from './assessment-feed.js';
 import { BacklogMonitor } from './backlog-monitor.js';
 import { buildApp } from './build-app.js';
+import { ModelAutoFit } from './model-auto-fit.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { ServiceMetrics } from './service-metrics.js';
 
@@ -42,6 +42,8 @@ export interface Service {
   log: Logger;
   /** The admin key created on this start (first start only), to print once. */
   createdAdminKey: string | undefined;
+  /** Fits models after a warm-up when none were given (undefined: models given, or auto-fit off). */
+  autoFit: ModelAutoFit | undefined;
   /** Stops taking traffic, drains the worker, commits, closes the database. */
   close(): Promise<void>;
 }
@@ -53,7 +55,13 @@ export interface Service {
  */
 export async function openService(
   config: LoadedConfig,
-  options: { log?: Logger; now?: () => number; databaseFile?: string } = {},
+  options: {
+    log?: Logger;
+    now?: () => number;
+    databaseFile?: string;
+    /** Autoencoder epochs of a fit after the warm-up (tests: fewer, faster). */
+    autoFitEpochs?: number;
+  } = {},
 ): Promise<Service> {
   const { service, scoring } = config;
   if (service.databaseUrl) {
@@ -126,10 +134,13 @@ export async function openService(
   const alerts = await AlertEngine.open({ service, db, log, now });
   feed.subscribe((batch) => alerts.onAssessments(batch.alerting));
   metrics.watchAlerting(() => alerts.backlog);
+  // Set once scoring is open (below); counts what the worker commits until the warm-up is reached.
+  let autoFit: ModelAutoFit | undefined;
   const listeners: ScoringListeners = {
     onCommitted: (batch) => {
       metrics.recordCommitted(batch);
       feed.publish(batch);
+      autoFit?.onScored(batch.count);
     },
     onBatch: (seconds) => metrics.batchLatency.observe(seconds),
     onState: (state) => metrics.recordScorer(state),
@@ -172,11 +183,8 @@ export async function openService(
         db,
         readDb: reader,
         queue,
-        pipeline: createPipeline({
-          enricher: createEnricher(),
-          config: scoring,
-          ...(models ? { models } : {}),
-        }),
+        enricher: createEnricher(),
+        ...(models ? { models } : {}),
         scoring,
         log,
         batchSize: service.workerBatch,
@@ -197,6 +205,24 @@ export async function openService(
   }
   const scoringService = scoringPart;
   if (modelsDir) log.info({ modelsDir }, 'scoring with the anomaly models');
+  let modelsInUse = modelsDir;
+  // The fit thread reads the stored events through its own connection: a file, not ':memory:'.
+  if (!modelsDir && service.modelsAutoFitAfter > 0 && file !== ':memory:') {
+    autoFit = await ModelAutoFit.open({
+      after: service.modelsAutoFitAfter,
+      file,
+      outDir: join(service.dataDir, 'models'),
+      scoringConfig: scoring,
+      scoring: scoringService,
+      db,
+      log,
+      now,
+      onFitted: (dir) => {
+        modelsInUse = dir;
+      },
+      ...(options.autoFitEpochs ? { epochs: options.autoFitEpochs } : {}),
+    });
+  }
   const backlog = new BacklogMonitor(queue, metrics, 250, now);
   await backlog.start();
 
@@ -214,7 +240,7 @@ export async function openService(
     // A scoring thread that died takes the service out of rotation until its replacement is ready.
     alertingBacklog: () => alerts.backlog,
     isReady: () => ready && (!(scoringService instanceof ThreadedScoring) || scoringService.alive),
-    ...(modelsDir ? { modelsDir } : {}),
+    modelsDir: () => modelsInUse,
     ...(service.worker ? { onEnqueued: () => scoringService.wake() } : {}),
   };
   const app = await buildApp(deps);
@@ -244,17 +270,18 @@ export async function openService(
     alerts,
     log,
     createdAdminKey,
+    autoFit,
     close() {
       closing ??= (async () => {
         ready = false;
         if (retention) clearInterval(retention);
         await app.close();
+        await autoFit?.close();
         await scoringService.close();
         await alerts.close();
         backlog.stop();
         await reader?.destroy();
         await db.destroy();
-        models?.autoencoder.dispose();
       })();
       return closing;
     },

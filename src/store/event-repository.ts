@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import type { LoginEvent } from '../event/login-event.js';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
@@ -95,6 +95,29 @@ export class EventRepository {
       for (const row of rows) found.set(row.event_id, decodeLoginEvent(row.payload));
     }
     return found;
+  }
+
+  /**
+   * Every stored event, oldest first (event time, then id), a page at a time: a history to train
+   * on. Each page is its own query after the last key read, so no read transaction stays open
+   * while the caller works on a page (writers keep the file; the WAL does not grow behind it).
+   */
+  async *inTimeOrder(pageSize = 5000): AsyncGenerator<LoginEvent[]> {
+    let after: { ts: number; id: string } | undefined;
+    for (;;) {
+      let q = this.db.selectFrom('events').select(['ts', 'event_id', 'payload']);
+      if (after) {
+        const { ts, id } = after;
+        // ts >= t narrows the key range; the OR drops the rows of that millisecond already read.
+        q = q.where(sql<boolean>`ts >= ${ts} and (ts > ${ts} or event_id > ${id})`);
+      }
+      const rows = await q.orderBy('ts').orderBy('event_id').limit(pageSize).execute();
+      if (rows.length === 0) return;
+      const last = rows[rows.length - 1] as (typeof rows)[number];
+      after = { ts: Number(last.ts), id: last.event_id };
+      yield rows.map((r) => decodeLoginEvent(r.payload));
+      if (rows.length < pageSize) return;
+    }
   }
 
   /**

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ScoringConfig } from '../config/scoring-config.js';
-import type { Pipeline } from '../pipeline.js';
+import { type AnomalyEnsemble, loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
+import type { Enricher } from '../enrich/enricher.js';
+import { createPipeline } from '../pipeline.js';
 import type { Queue } from '../queue/queue.js';
 import type { Database } from '../store/database.js';
 import { type AlertFilter, summarizeCommitted } from './committed-batch.js';
@@ -14,7 +16,9 @@ export interface LocalScoringOptions extends ScoringListeners {
   /** A second connection for scoring's reads (see `ScorerOptions.readDb`). */
   readDb?: Kysely<Database>;
   queue: Queue;
-  pipeline: Pipeline;
+  enricher: Enricher;
+  /** Anomaly models to score with (owned from here on: disposed on close or when replaced). */
+  models?: AnomalyEnsemble;
   scoring: Readonly<ScoringConfig>;
   log: Logger;
   batchSize: number;
@@ -33,14 +37,16 @@ export interface LocalScoringOptions extends ScoringListeners {
 export class LocalScoring implements Scoring {
   readonly scorer: Scorer;
   private readonly worker: QueueWorker;
+  private models: AnomalyEnsemble | undefined;
 
-  constructor(options: LocalScoringOptions) {
+  constructor(private readonly options: LocalScoringOptions) {
     const { onCommitted, onBatch, onState, now } = options;
+    this.models = options.models;
     this.scorer = new Scorer({
       db: options.db,
       ...(options.readDb ? { readDb: options.readDb } : {}),
       queue: options.queue,
-      pipeline: options.pipeline,
+      pipeline: this.pipelineWith(options.models),
       scoring: options.scoring,
       leaseMs: options.leaseMs,
       ...(options.profileFlushMs !== undefined ? { profileFlushMs: options.profileFlushMs } : {}),
@@ -70,8 +76,23 @@ export class LocalScoring implements Scoring {
   drain: Scoring['drain'] = () => this.worker.drain();
   wake: Scoring['wake'] = () => this.worker.wake();
 
+  async useModels(dir: string): Promise<void> {
+    const models = await loadAnomalyModels(dir, this.options.scoring);
+    this.scorer.usePipeline(this.pipelineWith(models));
+    // Scoring is synchronous per event: nothing holds the old pipeline past this point.
+    this.models?.autoencoder.dispose();
+    this.models = models;
+  }
+
   async close(): Promise<void> {
     await this.worker.stop();
     await this.scorer.close();
+    this.models?.autoencoder.dispose();
+    this.models = undefined;
+  }
+
+  private pipelineWith(models: AnomalyEnsemble | undefined) {
+    const { enricher, scoring } = this.options;
+    return createPipeline({ enricher, config: scoring, ...(models ? { models } : {}) });
   }
 }

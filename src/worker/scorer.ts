@@ -100,8 +100,10 @@ export class Scorer {
   private readonly maxCachedUsers: number;
   /** The batches `scoreBatch` is scoring, a slice at a time (one, from the queue worker). */
   private readonly held = new Set<HeldBatch>();
+  private pipeline: Pipeline;
 
   constructor(private readonly options: ScorerOptions) {
+    this.pipeline = options.pipeline;
     this.state = new MemoryScoringState(options.scoring);
     this.now = options.now ?? Date.now;
     this.readDb = options.readDb ?? options.db;
@@ -130,6 +132,14 @@ export class Scorer {
           STATE_EVERY_MS,
         ).unref()
       : undefined;
+  }
+
+  /**
+   * Scores with another pipeline from the next event on (anomaly models fitted after a warm-up).
+   * The per-user state is kept: only how events are scored changes.
+   */
+  usePipeline(pipeline: Pipeline): void {
+    this.pipeline = pipeline;
   }
 
   /**
@@ -226,7 +236,7 @@ export class Scorer {
   ): Promise<UserChangeResult> {
     const { set, result } = await this.exclusive(async () => {
       await this.load([userId]);
-      const result = applyUserChanges(this.state, this.options.pipeline, userId, changes);
+      const result = applyUserChanges(this.state, this.pipeline, userId, changes);
       const set = emptyWriteSet();
       const profile = this.state.getProfile(userId);
       if (profile) set.profiles.set(userId, encodeProfile(profile));
@@ -432,7 +442,7 @@ export class Scorer {
       if (!locksBefore.has(event.userId)) locksBefore.set(event.userId, this.state.getLock(event.userId));
       let assessment: Assessment;
       try {
-        assessment = this.options.pipeline.assess(event, this.state);
+        assessment = this.pipeline.assess(event, this.state);
       } catch (err) {
         outcome.poison.push({
           eventId: event.eventId,

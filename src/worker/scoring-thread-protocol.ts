@@ -29,6 +29,7 @@ export type ThreadRequest =
   | { op: 'assess'; id: number; event: LoginEvent }
   | { op: 'update'; id: number; userId: string; changes: UserChange[]; audit: AuditEntry[] }
   | { op: 'peek'; id: number; userId: string }
+  | { op: 'models'; id: number; dir: string }
   | { op: 'drain'; id: number }
   | { op: 'close'; id: number }
   | { op: 'wake' };

@@ -7,7 +7,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
 import { createEnricher } from '../enrich/create-enricher.js';
-import { createPipeline } from '../pipeline.js';
 import { SqliteQueue } from '../queue/sqlite-queue.js';
 import { openSqliteDatabase } from '../store/database.js';
 import { LocalScoring } from './local-scoring.js';
@@ -31,11 +30,8 @@ async function main(): Promise<void> {
     db,
     readDb: reader,
     queue,
-    pipeline: createPipeline({
-      enricher: createEnricher(),
-      config: data.scoring,
-      ...(models ? { models } : {}),
-    }),
+    enricher: createEnricher(),
+    ...(models ? { models } : {}),
     scoring: data.scoring,
     log,
     batchSize: data.batchSize,
@@ -54,7 +50,6 @@ async function main(): Promise<void> {
     await queue.close();
     await reader.destroy();
     await db.destroy();
-    models?.autoencoder.dispose();
   };
   port.on('message', (request: ThreadRequest) => {
     if (request.op === 'wake') {
@@ -89,6 +84,8 @@ function run(
       return scoring.assessNow(request.event);
     case 'update':
       return scoring.updateUser(request.userId, request.changes, request.audit);
+    case 'models':
+      return scoring.useModels(request.dir);
     case 'peek':
       return scoring.peek(request.userId);
     case 'drain':

@@ -37,6 +37,12 @@ export interface Scoring {
   peek(userId: string): Promise<UserSnapshot>;
   /** Scores queued events until the queue is empty (tests, tools). */
   drain(): Promise<void>;
+  /**
+   * Loads the anomaly models saved in `dir` (`saveAnomalyModels`) and scores with them from the
+   * next event on; the per-user state is kept. @throws ModelFileError when `dir` cannot be loaded
+   * (scoring then goes on as before).
+   */
+  useModels(dir: string): Promise<void>;
   /** Ends the worker's idle wait at once: the API calls it after an enqueue. */
   wake(): void;
   /** Stops taking from the queue, finishes and commits what is in hand, frees what it holds. */

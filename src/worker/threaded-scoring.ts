@@ -218,6 +218,12 @@ export class ThreadedScoring implements Scoring {
     return this.call({ op: 'peek', userId }) as Promise<UserSnapshot>;
   }
 
+  /** The thread loads the models; a thread started after this (a restart) loads them too. */
+  async useModels(dir: string): Promise<void> {
+    await this.call({ op: 'models', dir });
+    this.data.modelsDir = dir;
+  }
+
   async drain(): Promise<void> {
     await this.call({ op: 'drain' });
   }

@@ -73,4 +73,24 @@ describe('EventRepository', () => {
     expect((await events.get('new-5'))?.eventId).toBe('new-5');
     expect(await events.deleteOlderThan(T0)).toBe(0);
   });
+
+  it('reads every stored event once, oldest first, a page at a time, also where a page ends inside a millisecond', async () => {
+    // 23 events over 5 milliseconds, inserted out of order; pages of 4 end inside shared milliseconds.
+    const stored = Array.from({ length: 23 }, (_, i) =>
+      loginEvent({ eventId: `k-${(i * 7) % 23}`, at: T0 + (i % 5) }),
+    );
+    await events.insertMany(stored, T0);
+    const pages: string[][] = [];
+    for await (const page of events.inTimeOrder(4)) pages.push(page.map((e) => e.eventId));
+    expect(pages.slice(0, -1).every((p) => p.length === 4)).toBe(true);
+    const expected = [...stored]
+      .sort((a, b) => a.timestampMs - b.timestampMs || (a.eventId < b.eventId ? -1 : 1))
+      .map((e) => e.eventId);
+    expect(pages.flat()).toEqual(expected);
+    const empty = await openTestDatabase();
+    const none: unknown[] = [];
+    for await (const page of new EventRepository(empty.db).inTimeOrder(4)) none.push(page);
+    await empty.cleanup();
+    expect(none).toEqual([]);
+  });
 });

@@ -65,10 +65,15 @@ export type EvaluationView = Pick<
 /** `GET /v1/models` (scope `read`): the anomaly models in use and the latest evaluation's figures. */
 export async function modelsRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const evaluationFile = join(deps.config.service.dataDir, EVALUATION_FILE);
-  // The models are loaded once at start and never change while the process runs.
-  // Models that loaded have a readable ensemble.json; if it went away since, say less, not 500.
-  const info = deps.modelsDir ? modelsInfo(deps.modelsDir).catch(() => null) : Promise.resolve(null);
-  const modelsArg = deps.modelsDir ?? '<models dir>';
+  // Models, once loaded, stay until the process ends; models fitted after a warm-up appear while
+  // it runs. Read once per directory. Models that loaded have a readable ensemble.json; if it went
+  // away since, say less, not 500.
+  let read: { dir: string; info: Promise<ModelsInfo | null> } | undefined;
+  const infoOf = (dir: string | undefined) => {
+    if (dir === undefined) return Promise.resolve(null);
+    if (read?.dir !== dir) read = { dir, info: modelsInfo(dir).catch(() => null) };
+    return read.info;
+  };
 
   app.get(
     '/v1/models',
@@ -82,9 +87,11 @@ export async function modelsRoutes(app: FastifyInstance, deps: AppDeps): Promise
     },
     async (): Promise<ModelsView> => {
       const evaluation = await readEvaluation(evaluationFile);
+      const dir = deps.modelsDir?.();
+      const modelsArg = dir ?? '<models dir>';
       return {
-        loaded: deps.modelsDir !== undefined,
-        models: await info,
+        loaded: dir !== undefined,
+        models: await infoOf(dir),
         evaluation: evaluation.view,
         evaluationError: evaluation.error,
         evaluationFile,
