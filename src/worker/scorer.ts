@@ -154,6 +154,20 @@ export class Scorer {
    * waiting in the batch and scores them first (see `assessNow`); the batch leaves them to it.
    */
   async scoreBatch(batch: readonly QueuedEvent[]): Promise<BatchOutcome> {
+    const { outcome, written } = await this.scoreBatchStaged(batch);
+    await written;
+    return outcome;
+  }
+
+  /**
+   * {@link scoreBatch} in two steps: resolves once the whole batch is scored (its writes handed to
+   * group commit, in order), with `written`, which settles once they are committed. The queue
+   * worker takes and scores its next batch meanwhile, instead of idling while the commit waits for
+   * the write lock; it acks a batch only once `written` resolved.
+   */
+  async scoreBatchStaged(
+    batch: readonly QueuedEvent[],
+  ): Promise<{ outcome: BatchOutcome; written: Promise<void> }> {
     const held: HeldBatch = { items: batch, next: 0, claimed: new Set() };
     this.held.add(held);
     const outcome: BatchOutcome = { assessed: [], skipped: [], poison: [] };
@@ -184,8 +198,7 @@ export class Scorer {
     } finally {
       this.held.delete(held);
     }
-    await Promise.all(writes);
-    return outcome;
+    return { outcome, written: Promise.all(writes).then(() => undefined) };
   }
 
   /**
