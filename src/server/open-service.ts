@@ -223,6 +223,7 @@ export async function openService(
       ...(options.autoFitEpochs ? { epochs: options.autoFitEpochs } : {}),
     });
   }
+  metrics.watchModels(() => modelsInUse !== undefined);
   const backlog = new BacklogMonitor(queue, metrics, 250, now);
   await backlog.start();
 

@@ -75,6 +75,15 @@ export class ServiceMetrics {
     );
   }
 
+  /** Reports 1 as `loginguard_models_in_use` while the anomaly models score (fitted after a warm-up: from then on). */
+  watchModels(inUse: () => boolean): void {
+    this.gauge(
+      'loginguard_models_in_use',
+      '1 when the anomaly models score with the rules, 0 for the rules alone',
+      () => (inUse() ? 1 : 0),
+    );
+  }
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'loginguard_' });
   }

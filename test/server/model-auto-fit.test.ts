@@ -62,6 +62,11 @@ async function assess(service: Service): Promise<Assessment> {
   return res.json() as Assessment;
 }
 
+async function modelsInUse(service: Service): Promise<string | undefined> {
+  const res = await service.app.inject({ url: '/metrics', headers: auth(ADMIN_KEY) });
+  return /^loginguard_models_in_use (\S+)$/m.exec(res.body)?.[1];
+}
+
 async function fitAudits(service: Service): Promise<StoredAuditEntry[]> {
   const res = await service.app.inject({ url: '/v1/audit?action=models.fit', headers: auth(ADMIN_KEY) });
   return (res.json() as { items: StoredAuditEntry[] }).items;
@@ -79,6 +84,7 @@ describe.each([
     const service = await open(dataDir, { scoringThread, modelsAutoFitAfter: 2000 });
     try {
       expect(service.autoFit?.state).toBe('waiting');
+      expect(await modelsInUse(service)).toBe('0');
       expect((await assess(service)).scores.models).toBeUndefined();
       await send(service, history);
       await service.autoFit?.settled();
@@ -91,6 +97,7 @@ describe.each([
       expect(audit?.detail).toMatchObject({ outcome: 'fitted', events: history.length + 1 });
       expect(audit?.detail.normalLooking).toBeGreaterThan(1000);
 
+      expect(await modelsInUse(service)).toBe('1');
       const models = await service.app.inject({ url: '/v1/models', headers: auth(ADMIN_KEY) });
       expect(models.json()).toMatchObject({ loaded: true, models: { dir: join(dataDir, 'models') } });
       const after = await assess(service);
