@@ -8,18 +8,16 @@ import { Command, Option } from 'commander';
 import { resolveScoringConfig } from '../config/resolve-config.js';
 import type { ScoringConfig } from '../config/scoring-config.js';
 import { AnomalyEnsemble, loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
-import { RULE_DETECTORS } from '../detect/rule-detectors.js';
 import { createEnricher } from '../enrich/create-enricher.js';
 import type { Enricher } from '../enrich/enricher.js';
-import type { Assessment } from '../event/assessment.js';
 import type { EventFieldError } from '../event/event-error.js';
 import { createPipeline } from '../pipeline.js';
 import { MemoryScoringState } from '../profile/scoring-state.js';
 import { replayInParallel } from '../replay/parallel-replay.js';
 import { type ReplayResult, replayEvents } from '../replay/replay-events.js';
 import { formatMetrics } from '../train/detection-metrics.js';
-import { featureRecorder } from '../train/normal-login-sample.js';
-import { fitModels, newNormalLoginSample } from '../train/train-models.js';
+import { samplingPipeline } from '../train/normal-login-sample.js';
+import { fitModels } from '../train/train-models.js';
 
 /** `loginguard replay <file|->`: score a file of events through the same pipeline as live traffic. */
 export function replayCommand(): Command {
@@ -169,15 +167,13 @@ function fitAfterWarmUp(
   config: ScoringConfig,
   beforeMessage: () => void,
 ) {
-  const sample = newNormalLoginSample(config);
-  const recorder = featureRecorder();
+  const { pipeline, sample, observe } = samplingPipeline({ enricher, config });
   let models: AnomalyEnsemble | undefined;
-  const pipeline = createPipeline({ enricher, config, detectors: [...RULE_DETECTORS, recorder.detector] });
   return {
     pipeline,
     warmUp: {
       events,
-      observe: (assessment: Assessment) => sample.observe(assessment, recorder.features),
+      observe,
       next: async () => {
         try {
           const fitted = await fitModels(sample, { input: `the first ${events} events of ${input}` });

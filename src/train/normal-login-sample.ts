@@ -1,22 +1,38 @@
 import type { ScoringConfig } from '../config/scoring-config.js';
-import type { DetectionContext, Detector } from '../detect/detection-context.js';
+import type { DetectionContext } from '../detect/detection-context.js';
+import { RULE_DETECTORS } from '../detect/rule-detectors.js';
+import type { Enricher } from '../enrich/enricher.js';
 import type { Assessment } from '../event/assessment.js';
 import { extractFeatures } from '../features/extract-features.js';
 import { FEATURE_COUNT } from '../features/feature-names.js';
-import type { Rng } from '../util/random.js';
+import { createPipeline, type Pipeline } from '../pipeline.js';
+import { Rng } from '../util/random.js';
+
+const DEFAULT_MAX_ROWS = 200_000;
 
 /**
- * A detector that only records the features of the event it sees (it never signals): added after
- * the rules, it leaves their assessment unchanged and hands {@link NormalLoginSample.observe} the
- * features as they were against the user's baseline at that moment.
+ * A history replayed to train on (`trainModels`, `replay --fit-after`): the rules' pipeline with
+ * one more detector that only records each event's features (it never signals, so the assessment
+ * is the rules' own), and the sample that `observe` offers them to, features as they were against
+ * the user's baseline at that moment. Seeded as `loginguard train` seeds it: same history and
+ * seed, same sample, same model bytes.
  */
-export function featureRecorder(): { detector: Detector; features: Float64Array } {
+export function samplingPipeline(options: {
+  enricher: Enricher;
+  config: Readonly<ScoringConfig>;
+  seed?: number;
+  maxRows?: number;
+}): { pipeline: Pipeline; sample: NormalLoginSample; observe: (assessment: Assessment) => void } {
+  const { enricher, config } = options;
+  const rng = Rng.fromSeed(options.seed ?? 1).fork('train-models');
+  const sample = new NormalLoginSample(config, options.maxRows ?? DEFAULT_MAX_ROWS, rng);
   const features = new Float64Array(FEATURE_COUNT);
-  const detector = (ctx: DetectionContext) => {
+  const recorder = (ctx: DetectionContext) => {
     extractFeatures(ctx, features);
     return undefined;
   };
-  return { detector, features };
+  const pipeline = createPipeline({ enricher, config, detectors: [...RULE_DETECTORS, recorder] });
+  return { pipeline, sample, observe: (assessment) => sample.observe(assessment, features) };
 }
 
 /**

@@ -2,15 +2,12 @@ import type { ScoringConfig } from '../config/scoring-config.js';
 import { type Autoencoder, trainAutoencoder } from '../detect/models/autoencoder.js';
 import { ErrorCalibration } from '../detect/models/error-calibration.js';
 import { fitIsolationForest, type IsolationForest } from '../detect/models/isolation-forest.js';
-import { RULE_DETECTORS } from '../detect/rule-detectors.js';
 import type { Enricher } from '../enrich/enricher.js';
 import type { LoginEvent } from '../event/login-event.js';
 import { readEventBatches } from '../event/read-events.js';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../features/feature-names.js';
-import { createPipeline } from '../pipeline.js';
 import { MemoryScoringState } from '../profile/scoring-state.js';
-import { Rng } from '../util/random.js';
-import { featureRecorder, NormalLoginSample } from './normal-login-sample.js';
+import { type NormalLoginSample, samplingPipeline } from './normal-login-sample.js';
 
 export interface TrainModelsOptions {
   /** A JSONL or CSV file of login events (labels, if any, are ignored); what `training.input` names. */
@@ -46,17 +43,7 @@ export interface TrainedModels {
 /** Share of the sample held out to calibrate the forest's scores (the autoencoder holds out its own). */
 const CALIBRATION_SHARE = 0.1;
 /** Fewer normal-looking logins than this is not a history to learn "normal" from. */
-export const MIN_TRAINING_ROWS = 1000;
-const DEFAULT_MAX_ROWS = 200_000;
-
-/** A sample for {@link fitModels}, seeded as `trainModels` seeds it (same seed, same model bytes). */
-export function newNormalLoginSample(
-  config: Readonly<ScoringConfig>,
-  options: { seed?: number; maxRows?: number } = {},
-): NormalLoginSample {
-  const rng = Rng.fromSeed(options.seed ?? 1).fork('train-models');
-  return new NormalLoginSample(config, options.maxRows ?? DEFAULT_MAX_ROWS, rng);
-}
+const MIN_TRAINING_ROWS = 1000;
 
 /**
  * Fits the anomaly models on a history of logins. The history is replayed through the rules, so
@@ -65,20 +52,16 @@ export function newNormalLoginSample(
  */
 export async function trainModels(options: TrainModelsOptions): Promise<TrainedModels> {
   const seed = options.seed ?? 1;
-  const sample = newNormalLoginSample(options.config, {
-    seed,
-    ...(options.maxRows ? { maxRows: options.maxRows } : {}),
-  });
-  const recorder = featureRecorder();
-  const pipeline = createPipeline({
+  const { pipeline, sample, observe } = samplingPipeline({
     enricher: options.enricher,
     config: options.config,
-    detectors: [...RULE_DETECTORS, recorder.detector],
+    seed,
+    ...(options.maxRows ? { maxRows: options.maxRows } : {}),
   });
   const state = new MemoryScoringState(options.config);
   const started = performance.now();
   for await (const batch of options.events ?? eventsOf(options.input)) {
-    for (const event of batch) sample.observe(pipeline.assess(event, state), recorder.features);
+    for (const event of batch) observe(pipeline.assess(event, state));
     options.onProgress?.('features', sample.events, 0);
   }
   return fitModels(sample, {
@@ -100,7 +83,7 @@ async function* eventsOf(input: string): AsyncIterable<LoginEvent[]> {
 }
 
 /**
- * Fits the Isolation Forest and the autoencoder on a sample (`newNormalLoginSample`, filled by
+ * Fits the Isolation Forest and the autoencoder on a sample (`samplingPipeline`, filled by
  * replaying a history through the rules). @throws Error when it holds fewer than 1,000 rows.
  */
 export async function fitModels(
