@@ -21,8 +21,6 @@ export interface ModelAutoFitOptions {
   db: Kysely<Database>;
   log: Logger;
   now: () => number;
-  /** Called once the models are in use. */
-  onFitted?: (dir: string) => void;
   seed?: number;
   /** Autoencoder epochs (tests); default that of `trainModels`. */
   epochs?: number;
@@ -70,6 +68,11 @@ export class ModelAutoFit {
     return this.current;
   }
 
+  /** The directory of the models scoring uses once fitted; undefined before (or if the fit failed). */
+  get modelsDir(): string | undefined {
+    return this.current === 'fitted' ? this.options.outDir : undefined;
+  }
+
   /** Counts logins just scored (committed); starts the fit when the warm-up is reached. */
   onScored(count: number): void {
     if (this.current !== 'waiting' || this.closed) return;
@@ -99,7 +102,6 @@ export class ModelAutoFit {
       if (reply.type === 'failed') throw new Error(reply.error);
       await this.options.scoring.useModels(outDir);
       this.current = 'fitted';
-      this.options.onFitted?.(outDir);
       const detail = { ...reply.training, seconds: reply.seconds, outcome: 'fitted' };
       log.info({ outDir, ...detail, tookMs: now() - started }, 'anomaly models fitted: scoring with them');
       await this.audit({ ...detail, outDir });
@@ -127,18 +129,16 @@ export class ModelAutoFit {
     const worker = new Worker(threadEntry(), { workerData: data });
     this.worker = worker;
     return new Promise((resolve, reject) => {
-      let reply: FitThreadReply | undefined;
       worker.on('message', (message: FitThreadReply) => {
-        reply = message;
         resolve(message);
         // Its one message is sent: whatever it still holds (tfjs) need not keep it alive.
         void worker.terminate();
       });
       worker.on('error', reject);
+      // After a reply this changes nothing (a settled promise stays settled).
       worker.on('exit', (code) => {
         this.worker = undefined;
-        if (reply) resolve(reply);
-        else reject(new Error(`the fit thread exited (code ${code}) without a result`));
+        reject(new Error(`the fit thread exited (code ${code}) without a result`));
       });
     });
   }

@@ -205,7 +205,6 @@ export async function openService(
   }
   const scoringService = scoringPart;
   if (modelsDir) log.info({ modelsDir }, 'scoring with the anomaly models');
-  let modelsInUse = modelsDir;
   // The fit thread reads the stored events through its own connection: a file, not ':memory:'.
   if (!modelsDir && service.modelsAutoFitAfter > 0 && file !== ':memory:') {
     autoFit = await ModelAutoFit.open({
@@ -217,13 +216,11 @@ export async function openService(
       db,
       log,
       now,
-      onFitted: (dir) => {
-        modelsInUse = dir;
-      },
       ...(options.autoFitEpochs ? { epochs: options.autoFitEpochs } : {}),
     });
   }
-  metrics.watchModels(() => modelsInUse !== undefined);
+  const modelsInUse = () => modelsDir ?? autoFit?.modelsDir;
+  metrics.watchModels(() => modelsInUse() !== undefined);
   const backlog = new BacklogMonitor(queue, metrics, 250, now);
   await backlog.start();
 
@@ -241,7 +238,7 @@ export async function openService(
     // A scoring thread that died takes the service out of rotation until its replacement is ready.
     alertingBacklog: () => alerts.backlog,
     isReady: () => ready && (!(scoringService instanceof ThreadedScoring) || scoringService.alive),
-    modelsDir: () => modelsInUse,
+    modelsDir: modelsInUse,
     ...(service.worker ? { onEnqueued: () => scoringService.wake() } : {}),
   };
   const app = await buildApp(deps);
