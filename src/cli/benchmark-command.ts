@@ -28,12 +28,7 @@ export function benchmarkCommand(): Command {
     .option('--config <file>', 'scoring config (JSON) for the pipeline that computes the features')
     .option('--no-progress', 'print no progress on stderr')
     .action(async (opts: BenchmarkCliOptions) => {
-      try {
-        await runBenchmark(opts);
-      } catch (err) {
-        process.stderr.write(`loginguard benchmark: ${(err as Error).message}\n`);
-        process.exitCode = 1;
-      }
+      await runBenchmark(opts);
     });
 }
 

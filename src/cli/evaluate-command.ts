@@ -46,12 +46,8 @@ export function evaluateCommand(): Command {
     .option('--json <file>', 'also write the figures as JSON')
     .option('--config <file>', 'scoring config (JSON): thresholds and model weights to evaluate with')
     .option('--no-progress', 'no progress bar')
-    .action(async (flags: EvaluateFlags, command: Command) => {
-      try {
-        await runEvaluate(flags);
-      } catch (error) {
-        command.error(`error: ${(error as Error).message}`, { exitCode: 1 });
-      }
+    .action(async (flags: EvaluateFlags) => {
+      await runEvaluate(flags);
     });
 }
 

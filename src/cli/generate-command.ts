@@ -46,12 +46,8 @@ export function generateCommand(): Command {
     )
     .option('--start <date>', 'first day, YYYY-MM-DD (UTC)', startDate, DEFAULT_START)
     .option('--attack-rate <x>', 'multiplier on attack campaigns (1 = one per 50 users per 30 days)', rate, 1)
-    .action(async (flags: GenerateFlags, command: Command) => {
-      try {
-        await runGenerate(flags);
-      } catch (error) {
-        command.error(`error: ${(error as Error).message}`, { exitCode: 1 });
-      }
+    .action(async (flags: GenerateFlags) => {
+      await runGenerate(flags);
     });
 }
 

@@ -195,7 +195,7 @@ describe('loginguard replay', () => {
     ]) {
       const run = runCli(['replay', dataset, '--fit-after', '100', ...extra]);
       expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(/^loginguard: --fit-after .*\n$/);
+      expect(run.stderr).toMatch(/^loginguard replay: --fit-after .*\n$/);
     }
   });
 });
