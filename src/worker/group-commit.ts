@@ -29,9 +29,14 @@ export interface WriteSet {
    * see {@link GroupCommit}.
    */
   durable: boolean;
+  /**
+   * The {@link GroupCommit.generation} the writes were computed in: a set computed before a commit
+   * failed is refused (see {@link StaleWriteError}).
+   */
+  generation: number;
 }
 
-export function emptyWriteSet(): WriteSet {
+export function emptyWriteSet(generation: number): WriteSet {
   return {
     events: [],
     stored: new Map(),
@@ -40,7 +45,21 @@ export function emptyWriteSet(): WriteSet {
     locks: new Map(),
     audit: [],
     durable: false,
+    generation,
   };
+}
+
+/**
+ * A write set refused because a commit handed in before it failed: it was computed on top of
+ * writes that are not stored (a user's baseline, lock and counters as they were after them), so
+ * storing it would keep their effects without them. Its events go back to the queue and are
+ * scored again from what is stored.
+ */
+export class StaleWriteError extends Error {
+  constructor(cause: unknown) {
+    super('not written: computed on top of writes whose commit failed', { cause });
+    this.name = 'StaleWriteError';
+  }
 }
 
 /**
@@ -59,6 +78,11 @@ export function emptyWriteSet(): WriteSet {
  * at most makes the worker score its last events again, from the baselines stored before them;
  * what was sent meanwhile (mail, webhooks) may be sent twice. The next fsync of the file (any
  * durable commit, an enqueue, a checkpoint) makes them durable too.
+ *
+ * A failed commit starts a new generation: every set handed in before it was known (waiting for
+ * the next transaction, or computed meanwhile) was computed on top of the failed writes, and is
+ * refused with a {@link StaleWriteError}; the caller drops what it holds in memory that came from
+ * them (the scorer: its whole cache, as a restart would) and computes again.
  */
 export class GroupCommit {
   private pending:
@@ -67,15 +91,24 @@ export class GroupCommit {
   private running: Promise<void> | undefined;
   /** The connection's `synchronous` level, read once. */
   private level: Promise<number> | undefined;
+  /** Transactions that failed so far: the generation a write set must have been computed in. */
+  private failures = 0;
+  private lastError: unknown;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Changes with each failed commit; stamp a write set with it when computing it starts. */
+  get generation(): number {
+    return this.failures;
+  }
+
   write(set: WriteSet): Promise<void> {
+    if (set.generation !== this.failures) return Promise.reject(new StaleWriteError(this.lastError));
     return new Promise((resolve, reject) => {
-      if (!this.pending) this.pending = { set: emptyWriteSet(), done: [] };
+      if (!this.pending) this.pending = { set: emptyWriteSet(this.failures), done: [] };
       merge(this.pending.set, set);
       this.pending.done.push({ resolve, reject });
       if (!this.running) this.running = this.drain();
@@ -99,7 +132,14 @@ export class GroupCommit {
         await this.commit(batch.set);
         for (const d of batch.done) d.resolve();
       } catch (err) {
+        this.failures++;
+        this.lastError = err;
         for (const d of batch.done) d.reject(err);
+        // Handed in before the failure was known: computed on top of it (same generation).
+        // (A cast: TypeScript keeps `pending` narrowed to undefined across the awaited commit.)
+        const stale = this.pending as typeof batch | undefined;
+        this.pending = undefined;
+        for (const d of stale?.done ?? []) d.reject(new StaleWriteError(err));
       }
     }
     this.running = undefined;

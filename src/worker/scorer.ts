@@ -79,9 +79,17 @@ export interface ScorerState {
  * (bench/service-load.mjs). A flush is handed to group commit after the assessments it includes,
  * so a stored baseline never runs ahead of the stored assessments; a crash loses what the
  * baselines learned since the last flush (the assessments, locks and audit entries are kept).
+ *
+ * A failed commit makes the memory wrong: it holds the effects of writes that are not stored, and
+ * everything scored after them (the next batch, a synchronous assessment) was scored on top of
+ * them. So group commit refuses those later write sets too, and the next critical section starts
+ * from an empty cache and fresh cross-user counters, as after a restart: the events come back from
+ * the queue and are scored again from what is stored, each exactly once.
  */
 export class Scorer {
-  private readonly state: MemoryScoringState;
+  private state: MemoryScoringState;
+  /** The commit generation the cache reflects (see `forgetIfStale`). */
+  private generation = 0;
   private readonly loaded = new Set<string>();
   /** Events scored whose commit has not finished: the store cannot see them yet, this can. */
   private readonly pending = new Set<string>();
@@ -222,7 +230,14 @@ export class Scorer {
       unit.set.durable = true;
       return { ...unit, earlier: queued };
     });
-    await this.commit(set, outcome.assessed);
+    try {
+      await this.commit(set, outcome.assessed);
+    } catch (err) {
+      // Taken from the queue (or from the batch) for this: back to the queue now, in order,
+      // rather than when their lease runs out.
+      await this.options.queue.release(earlier.map((q) => q.event.eventId)).catch(() => undefined);
+      throw err;
+    }
     const ackIds = [...outcome.assessed.map((a) => a.eventId), ...outcome.skipped].filter((id) =>
       earlier.some((q) => q.event.eventId === id),
     );
@@ -250,7 +265,7 @@ export class Scorer {
     const { set, result } = await this.exclusive(async () => {
       await this.load([userId]);
       const result = applyUserChanges(this.state, this.pipeline, userId, changes);
-      const set = emptyWriteSet();
+      const set = emptyWriteSet(this.generation);
       const profile = this.state.getProfile(userId);
       if (profile) set.profiles.set(userId, encodeProfile(profile));
       // Written now: no need for the next flush to write it again.
@@ -325,7 +340,7 @@ export class Scorer {
     for (let i = 0; i < users.length; i += FLUSH_SLICE) {
       const slice = users.slice(i, i + FLUSH_SLICE);
       const set = await this.exclusive(async () => {
-        const set = emptyWriteSet();
+        const set = emptyWriteSet(this.generation);
         for (const userId of slice) {
           const profile = this.state.getProfile(userId);
           if (profile) set.profiles.set(userId, encodeProfile(profile));
@@ -335,9 +350,10 @@ export class Scorer {
       try {
         await this.commits.write(set);
       } catch (err) {
-        // Not stored: written by a later flush.
-        for (const userId of slice) if (!this.dirty.has(userId)) this.dirty.set(userId, 0);
-        failed ??= err;
+        // Not stored, and the cache is forgotten with the failure (forgetIfStale): these users
+        // are reloaded from what is stored, and the rest of the flush would be refused too.
+        failed = err;
+        break;
       }
     }
     if (failed !== undefined) throw failed;
@@ -366,13 +382,8 @@ export class Scorer {
     try {
       await this.commits.write(set);
     } catch (err) {
+      // The memory is now ahead of the store: the next critical section forgets it (forgetIfStale).
       for (const a of assessed) this.pending.delete(a.eventId);
-      // The memory is ahead of the store for these users: forget them so they reload what is stored.
-      for (const a of assessed) {
-        this.loaded.delete(a.userId);
-        this.state.profiles.delete(a.userId);
-        this.state.locks.delete(a.userId);
-      }
       throw err;
     }
     for (const a of assessed) this.pending.delete(a.eventId);
@@ -399,9 +410,28 @@ export class Scorer {
 
   /** One at a time: scoring and the state it reads and writes are never interleaved. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(fn, fn);
+    const section = () => {
+      this.forgetIfStale();
+      return fn();
+    };
+    const run = this.tail.then(section, section);
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * After a failed commit (a new commit generation), drops everything held in memory, as a restart
+   * would: cached baselines and locks, write-behind backlog, the cross-user counters, and the
+   * events scored but not committed (their writes are refused). Run at the start of every critical
+   * section, so nothing is scored on what the failed writes left behind.
+   */
+  private forgetIfStale(): void {
+    if (this.commits.generation === this.generation) return;
+    this.generation = this.commits.generation;
+    this.state = new MemoryScoringState(this.options.scoring);
+    this.loaded.clear();
+    this.dirty.clear();
+    this.pending.clear();
   }
 
   private async load(userIds: readonly string[]): Promise<void> {
@@ -430,7 +460,7 @@ export class Scorer {
     stored?: Map<string, string>,
   ): Promise<{ set: WriteSet; outcome: BatchOutcome }> {
     const outcome: BatchOutcome = { assessed: [], skipped: [], poison: [] };
-    const set = emptyWriteSet();
+    const set = emptyWriteSet(this.generation);
     if (stored) set.stored = stored;
     const done = await new AssessmentRepository(this.readDb).existing(events);
     const seen = new Set<string>();

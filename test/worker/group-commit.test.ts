@@ -8,7 +8,7 @@ import type { AuditEntry } from '../../src/store/audit-repository.js';
 import { AuditRepository } from '../../src/store/audit-repository.js';
 import type { Database } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
-import { emptyWriteSet, GroupCommit } from '../../src/worker/group-commit.js';
+import { emptyWriteSet, GroupCommit, StaleWriteError } from '../../src/worker/group-commit.js';
 import { Scorer } from '../../src/worker/scorer.js';
 import { FakeEnricher } from '../helpers/fake-enricher.js';
 import { loginEvent, MONDAY_10_DELHI } from '../helpers/login-events.js';
@@ -57,8 +57,8 @@ function entry(actor: string): AuditEntry {
   return { at: 1, actor, action: 'test.write', detail: {} };
 }
 
-function writeSet(actor: string, durable: boolean) {
-  const set = emptyWriteSet();
+function writeSet(actor: string, durable: boolean, generation = 0) {
+  const set = emptyWriteSet(generation);
   set.audit.push(entry(actor));
   set.durable = durable;
   return set;
@@ -138,5 +138,26 @@ describe('GroupCommit: fsync only what someone answers from', () => {
       'loginguard decision.allow 2',
       'admin test.write 2',
     ]);
+  });
+
+  it('refuses every write set computed before a commit failed, and takes those computed after', async () => {
+    const { db, raw, hooks } = await observedDatabase('FULL');
+    raw.exec(`CREATE TRIGGER doomed BEFORE INSERT ON audit_log WHEN NEW.actor = 'doomed'
+      BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END`);
+    const commits = new GroupCommit(db);
+    // Handed in while the doomed transaction runs (its switch to NORMAL): waits for the next one.
+    let waiting: Promise<void> | undefined;
+    hooks.onPragma = (text) => {
+      if (/NORMAL/.test(text) && !waiting) waiting = commits.write(writeSet('next', false));
+    };
+    const doomed = commits.write(writeSet('doomed', false));
+    await expect(doomed).rejects.toThrow('disk full (test)');
+    await expect(waiting).rejects.toBeInstanceOf(StaleWriteError);
+    expect(commits.generation).toBe(1);
+    // Computed before the failure was known, handed in after: refused too.
+    await expect(commits.write(writeSet('late', false, 0))).rejects.toBeInstanceOf(StaleWriteError);
+    await commits.write(writeSet('fresh', false, commits.generation));
+    const { items } = await new AuditRepository(db).list({ limit: 10 });
+    expect(items.map((i) => i.actor)).toEqual(['fresh']);
   });
 });

@@ -1,0 +1,134 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveScoringConfig } from '../../src/config/resolve-config.js';
+import { createEnricher } from '../../src/enrich/create-enricher.js';
+import type { Enricher } from '../../src/enrich/enricher.js';
+import { createPipeline } from '../../src/pipeline.js';
+import { encodeProfile } from '../../src/profile/profile-codec.js';
+import type { QueuedEvent } from '../../src/queue/queue.js';
+import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
+import { AssessmentRepository } from '../../src/store/assessment-repository.js';
+import { openSqliteDatabase } from '../../src/store/database.js';
+import { ProfileRepository } from '../../src/store/profile-repository.js';
+import { StaleWriteError } from '../../src/worker/group-commit.js';
+import { type BatchOutcome, Scorer } from '../../src/worker/scorer.js';
+import { generatedLoginEvents } from '../helpers/login-events.js';
+import { openTestDatabase } from '../store/temp-database.js';
+
+const config = resolveScoringConfig();
+const BATCH = 50;
+let enricher: Enricher;
+let batches: QueuedEvent[][];
+let users: string[];
+
+beforeAll(() => {
+  enricher = createEnricher();
+  const events = generatedLoginEvents({ users: 30, days: 20, seed: 4004 });
+  batches = [];
+  for (let i = 0; i < events.length; i += BATCH)
+    batches.push(
+      events.slice(i, i + BATCH).map((event, k) => ({ seq: i + k, event, attempts: 1, enqueuedAt: 0 })),
+    );
+  users = [...new Set(events.map((e) => e.userId))];
+});
+
+const opened: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const cleanup of opened) await cleanup();
+});
+
+async function newStore() {
+  const t = await openTestDatabase();
+  // Reads on their own connection, as in the service: they never wait for a commit in progress.
+  const readDb = openSqliteDatabase(t.file, { checkpointedElsewhere: true });
+  opened.push(async () => {
+    await readDb.destroy();
+    await t.cleanup();
+  });
+  const newScorer = () =>
+    new Scorer({
+      db: t.db,
+      readDb,
+      queue: new SqliteQueue(t.db),
+      pipeline: createPipeline({ enricher, config }),
+      scoring: config,
+      leaseMs: 60_000,
+    });
+  return { ...t, newScorer };
+}
+
+const lines = (outcome: BatchOutcome) =>
+  outcome.assessed.map(
+    (a) => `${a.eventId} ${a.action} ${a.riskScore} ${a.reasons.map((r) => r.code).join(',')}`,
+  );
+
+/** What the store holds in the end: every assessment and every baseline. */
+async function stored(store: Awaited<ReturnType<typeof newStore>>) {
+  const assessments = await new AssessmentRepository(store.db).existing(batches.flat().map((q) => q.event));
+  const profiles = await new ProfileRepository(store.db).getMany(users);
+  const count = await sql<{ n: number }>`select count(*) as n from assessments`.execute(store.db);
+  return {
+    assessed: [...assessments].sort(),
+    rows: Number(count.rows[0]?.n),
+    profiles: users.map((u) => {
+      const p = profiles.get(u);
+      return p ? encodeProfile(p) : undefined;
+    }),
+  };
+}
+
+describe('Scorer: a failed commit', () => {
+  it('is scored again from what is stored, as after a restart: the batch scored on top of it is refused, nothing doubled or lost', async () => {
+    const failAt = Math.floor(batches.length / 2);
+    const trapped = ((batches[failAt] as QueuedEvent[])[0] as QueuedEvent).event;
+
+    // Reference: the batches before `failAt` by one scorer, the rest by a fresh one (a restart).
+    const reference = await newStore();
+    const expected: string[] = [];
+    let scorer = reference.newScorer();
+    for (const [i, batch] of batches.entries()) {
+      if (i === failAt) {
+        await scorer.close();
+        scorer = reference.newScorer();
+      }
+      expected.push(...lines(await scorer.scoreBatch(batch)));
+    }
+    await scorer.close();
+
+    // The same, but the commit of batch `failAt` fails once, while the next batch, scored on top
+    // of it, waits for its turn to commit (another connection holds the write lock meanwhile, as
+    // the API's enqueue does).
+    const store = await newStore();
+    await sql`create table trap (armed integer)`.execute(store.db);
+    await sql`insert into trap values (1)`.execute(store.db);
+    await sql
+      .raw(`create trigger trap_insert before insert on assessments
+        when new.event_id = '${trapped.eventId}' and exists (select 1 from trap)
+        begin select raise(abort, 'disk full (test)'); end`)
+      .execute(store.db);
+    const got: string[] = [];
+    const failing = store.newScorer();
+    for (const batch of batches.slice(0, failAt)) got.push(...lines(await failing.scoreBatch(batch)));
+    const lock = new BetterSqlite3(store.file);
+    lock.exec('begin immediate');
+    const doomed = await failing.scoreBatchStaged(batches[failAt] as QueuedEvent[]);
+    // Its transaction has begun waiting for the lock: the next batch's writes wait for the next one.
+    await new Promise((resolve) => setImmediate(resolve));
+    const onTop = await failing.scoreBatchStaged(batches[failAt + 1] as QueuedEvent[]);
+    expect(doomed.outcome.assessed.length + onTop.outcome.assessed.length).toBeGreaterThan(0);
+    lock.exec('rollback');
+    lock.close();
+    await expect(doomed.written).rejects.toThrow('disk full (test)');
+    await expect(onTop.written).rejects.toBeInstanceOf(StaleWriteError);
+    await sql`delete from trap`.execute(store.db);
+    // The queue gives both batches back; everything from there on is scored anew.
+    for (const batch of batches.slice(failAt)) got.push(...lines(await failing.scoreBatch(batch)));
+    await failing.close();
+
+    expect(got).toEqual(expected);
+    const after = await stored(store);
+    expect(after).toEqual(await stored(reference));
+    expect(after.rows).toBe(batches.flat().length);
+  });
+});
