@@ -48,6 +48,12 @@ async function decisions(db: Awaited<ReturnType<typeof open>>['db']): Promise<Ma
   return new Map(rows.map((r) => [r.event_id, `${r.action} ${r.risk_score} ${r.reason_codes}`]));
 }
 
+/** userId → stored baseline (encoded), for every user. */
+async function baselines(db: Awaited<ReturnType<typeof open>>['db']): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('user_profiles').select(['user_id', 'profile']).execute();
+  return new Map(rows.map((r) => [r.user_id, r.profile]));
+}
+
 describe('Scorer: a large batch scored a slice at a time', () => {
   it("lets a synchronous assessment in between slices, scoring first that user's events still held in the batch", async () => {
     // A user whose password is being guessed at the end of the batch, in a slice not scored yet when
@@ -102,6 +108,8 @@ describe('Scorer: a large batch scored a slice at a time', () => {
     expect(result.assessment).toEqual(refAttempt.assessment);
     expect(await decisions(live.db)).toEqual(await decisions(reference.db));
     expect((await decisions(live.db)).size).toBe(1801);
+    // And the same baselines stored: no write of the batch landed after a later one of the attempt.
+    expect(await baselines(live.db)).toEqual(await baselines(reference.db));
     expect(await live.queue.depth(1)).toMatchObject({ ready: 0, leased: 0, failed: 0 });
     await live.scorer.close();
     await reference.scorer.close();
