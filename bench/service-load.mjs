@@ -137,6 +137,7 @@ async function metrics() {
     cached: get(/^loginguard_cached_users (\S+)$/gm),
     alerting: get(/^loginguard_alerting_backlog (\S+)$/gm),
     scorerHeapMb: Math.round(get(/^loginguard_scorer_heap_used_bytes (\S+)$/gm) / 1048576),
+    scorerLiveMb: Math.round(get(/^loginguard_scorer_heap_live_bytes (\S+)$/gm) / 1048576),
     mainHeapMb: Math.round(get(/^loginguard_nodejs_heap_size_used_bytes (\S+)$/gm) / 1048576),
     externalMb: Math.round(get(/^loginguard_nodejs_external_memory_bytes (\S+)$/gm) / 1048576),
   };
@@ -208,9 +209,12 @@ console.log(
   `server RSS: ${rssStart} MB at start, ${rssAfterIngest} MB after ingest; by second: ${samples.map((s) => s.rss).join(' ')}`,
 );
 console.log(
-  `every 10 s, RSS / main heap / main external / scorer heap (MB) / users cached / waiting for alerting: ${samples
+  `every 10 s, RSS / main heap / main external / scorer heap / its live part after the last full GC (MB) / users cached / waiting for alerting: ${samples
     .filter((_, i) => i % 10 === 9)
-    .map((s) => `${s.rss}/${s.mainHeapMb}/${s.externalMb}/${s.scorerHeapMb}/${s.cached}/${s.alerting}`)
+    .map(
+      (s) =>
+        `${s.rss}/${s.mainHeapMb}/${s.externalMb}/${s.scorerHeapMb}/${s.scorerLiveMb}/${s.cached}/${s.alerting}`,
+    )
     .join(' ')}`,
 );
 

@@ -65,6 +65,10 @@ export class ServiceMetrics {
     'loginguard_scorer_heap_used_bytes',
     "V8 heap in use by the scorer (the scoring thread's own when it runs on one)",
   );
+  private readonly scorerHeapLive = this.gauge(
+    'loginguard_scorer_heap_live_bytes',
+    "The scorer's V8 heap in use just after its latest full garbage collection: its live state, without the garbage counted between collections (0 before the first)",
+  );
 
   /** Reports `backlog()` as `loginguard_alerting_backlog` at each scrape. */
   watchAlerting(backlog: () => number): void {
@@ -116,6 +120,7 @@ export class ServiceMetrics {
     this.cachedUsers.set(state.cachedUsers);
     this.unwrittenBaselines.set(state.unwrittenBaselines);
     this.scorerHeap.set(state.heapUsedBytes);
+    this.scorerHeapLive.set(state.heapLiveBytes);
   }
 
   recordQueue(depth: QueueDepth, nowMs: number): void {

@@ -14,6 +14,7 @@ import type { Database } from '../store/database.js';
 import { LockoutRepository } from '../store/lockout-repository.js';
 import { ProfileRepository } from '../store/profile-repository.js';
 import { emptyWriteSet, GroupCommit, type WriteSet } from './group-commit.js';
+import { HeapAfterGc } from './heap-after-gc.js';
 import { applyUserChanges, type UserChange, type UserChangeResult } from './user-change.js';
 
 /** What one batch from the queue came to. */
@@ -58,6 +59,8 @@ export interface ScorerState {
   unwrittenBaselines: number;
   /** The scoring thread's V8 heap in use. */
   heapUsedBytes: number;
+  /** Of it, what was in use just after the latest full collection: the live state (0 before one). */
+  heapLiveBytes: number;
 }
 
 /**
@@ -103,6 +106,7 @@ export class Scorer {
   private readonly flushMs: number;
   private readonly flushTimer: NodeJS.Timeout;
   private readonly stateTimer: NodeJS.Timeout | undefined;
+  private readonly heapAfterGc: HeapAfterGc | undefined;
   private readonly writeBehind: boolean;
   private flushing: Promise<void> | undefined;
   private readonly maxCachedUsers: number;
@@ -129,6 +133,8 @@ export class Scorer {
       this.writeBehind ? Math.max(50, Math.min(250, this.flushMs / 4)) : DEFAULT_TRIM_MS,
     ).unref();
     const { onState } = options;
+    const heapAfterGc = onState ? new HeapAfterGc() : undefined;
+    this.heapAfterGc = heapAfterGc;
     this.stateTimer = onState
       ? setInterval(
           () =>
@@ -136,6 +142,7 @@ export class Scorer {
               cachedUsers: this.loaded.size,
               unwrittenBaselines: this.dirty.size,
               heapUsedBytes: getHeapStatistics().used_heap_size,
+              heapLiveBytes: heapAfterGc?.bytes ?? 0,
             }),
           STATE_EVERY_MS,
         ).unref()
@@ -304,6 +311,7 @@ export class Scorer {
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
     clearInterval(this.stateTimer);
+    this.heapAfterGc?.stop();
     await this.flushProfiles();
     await this.commits.flushed();
   }

@@ -71,6 +71,9 @@ describe('loginguard start --demo (what npm start runs)', () => {
     }
     expect(cached).toBeGreaterThan(0);
     expect(heap).toBeGreaterThan(1_000_000);
+    expect(await (await fetch(`${base}/metrics`, { headers })).text()).toMatch(
+      /^loginguard_scorer_heap_live_bytes \d+$/m,
+    );
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
