@@ -13,7 +13,7 @@ import type { AuditEntry } from '../store/audit-repository.js';
 import type { Database } from '../store/database.js';
 import { LockoutRepository } from '../store/lockout-repository.js';
 import { ProfileRepository } from '../store/profile-repository.js';
-import { emptyWriteSet, GroupCommit, type WriteSet } from './group-commit.js';
+import { emptyWriteSet, GroupCommit, StaleWriteError, type WriteSet } from './group-commit.js';
 import { HeapAfterGc } from './heap-after-gc.js';
 import { applyUserChanges, type UserChange, type UserChangeResult } from './user-change.js';
 
@@ -187,11 +187,20 @@ export class Scorer {
     this.held.add(held);
     const outcome: BatchOutcome = { assessed: [], skipped: [], poison: [] };
     const writes: Promise<void>[] = [];
+    let generation: number | undefined;
     try {
       while (held.next < batch.length) {
         // Lets the synchronous requests that arrived meanwhile in (messages, timers, I/O).
         if (held.next > 0) await new Promise((resolve) => setImmediate(resolve));
         const unit = await this.exclusive(() => {
+          // A commit failed since the batch began: its earlier slices may be refused, and scoring the
+          // rest now would score their users' later events before the earlier ones come back.
+          if (generation !== undefined && generation !== this.generation) {
+            throw new StaleWriteError(
+              'a commit failed while the batch was scored; it goes back to the queue',
+            );
+          }
+          generation = this.generation;
           const slice: LoginEvent[] = [];
           const stored = new Map<string, string>();
           while (held.next < batch.length && slice.length < SCORE_SLICE) {

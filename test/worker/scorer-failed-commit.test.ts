@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveScoringConfig } from '../../src/config/resolve-config.js';
 import { createEnricher } from '../../src/enrich/create-enricher.js';
 import type { Enricher } from '../../src/enrich/enricher.js';
-import { createPipeline } from '../../src/pipeline.js';
+import { createPipeline, type Pipeline } from '../../src/pipeline.js';
 import { encodeProfile } from '../../src/profile/profile-codec.js';
 import type { QueuedEvent } from '../../src/queue/queue.js';
 import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
@@ -46,12 +46,12 @@ async function newStore() {
     await readDb.destroy();
     await t.cleanup();
   });
-  const newScorer = () =>
+  const newScorer = (pipeline: Pipeline = createPipeline({ enricher, config })) =>
     new Scorer({
       db: t.db,
       readDb,
       queue: new SqliteQueue(t.db),
-      pipeline: createPipeline({ enricher, config }),
+      pipeline,
       scoring: config,
       leaseMs: 60_000,
     });
@@ -130,5 +130,62 @@ describe('Scorer: a failed commit', () => {
     const after = await stored(store);
     expect(after).toEqual(await stored(reference));
     expect(after.rows).toBe(batches.flat().length);
+  });
+
+  it('stops scoring a batch when a commit fails midway: the batch comes back whole, scored in order', async () => {
+    const all = batches.flat();
+    const before = all.slice(0, 200);
+    const big = all.slice(200, 1400); // three slices of the scorer's 500
+    const after = all.slice(1400);
+    expect(after.length).toBeGreaterThan(0);
+    const inFifties = (items: QueuedEvent[]) =>
+      Array.from({ length: Math.ceil(items.length / BATCH) }, (_, i) =>
+        items.slice(i * BATCH, (i + 1) * BATCH),
+      );
+
+    const reference = await newStore();
+    let scorer = reference.newScorer();
+    const expected = lines(await scorer.scoreBatch(before));
+    await scorer.close();
+    scorer = reference.newScorer();
+    expected.push(...lines(await scorer.scoreBatch(big)));
+    for (const batch of inFifties(after)) expected.push(...lines(await scorer.scoreBatch(batch)));
+    await scorer.close();
+
+    const store = await newStore();
+    const first = (big[0] as QueuedEvent).event.eventId;
+    await sql`create table trap (armed integer)`.execute(store.db);
+    await sql`insert into trap values (1)`.execute(store.db);
+    await sql
+      .raw(`create trigger trap_insert before insert on assessments
+        when new.event_id = '${first}' and exists (select 1 from trap)
+        begin select raise(abort, 'disk full (test)'); end`)
+      .execute(store.db);
+    // The first slice's commit waits for the lock until the second slice is being scored; it then
+    // fails, and the third slice must not be scored.
+    const lock = new BetterSqlite3(store.file);
+    const secondSlice = (big[500] as QueuedEvent).event.eventId;
+    const base = createPipeline({ enricher, config });
+    const hooked: Pipeline = Object.create(base);
+    hooked.assess = (event, state) => {
+      if (event.eventId === secondSlice && lock.inTransaction) lock.exec('rollback');
+      return base.assess(event, state);
+    };
+    const failing = store.newScorer(hooked);
+    const got = lines(await failing.scoreBatch(before));
+    lock.exec('begin immediate');
+    await expect(failing.scoreBatchStaged(big)).rejects.toBeInstanceOf(StaleWriteError);
+    lock.close();
+    const storedAfterFailure = await sql<{ n: number }>`select count(*) as n from assessments`.execute(
+      store.db,
+    );
+    expect(Number(storedAfterFailure.rows[0]?.n)).toBe(before.length);
+    await sql`delete from trap`.execute(store.db);
+    got.push(...lines(await failing.scoreBatch(big)));
+    for (const batch of inFifties(after)) got.push(...lines(await failing.scoreBatch(batch)));
+    await failing.close();
+
+    expect(got).toEqual(expected);
+    expect(await stored(store)).toEqual(await stored(reference));
   });
 });
