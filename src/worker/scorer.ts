@@ -349,7 +349,6 @@ export class Scorer {
       users.push(userId);
     }
     for (const userId of users) this.dirty.delete(userId);
-    let failed: unknown;
     // One slice at a time, each committed before the next is encoded: a flush never holds the
     // thread (encoding, then a commit of its rows) for more than a slice's worth, so synchronous
     // assessments get in between (bench/assess-path.mjs: slices merged into one commit of
@@ -364,16 +363,10 @@ export class Scorer {
         }
         return set;
       });
-      try {
-        await this.commits.write(set);
-      } catch (err) {
-        // Not stored, and the cache is forgotten with the failure (forgetIfStale): these users
-        // are reloaded from what is stored, and the rest of the flush would be refused too.
-        failed = err;
-        break;
-      }
+      // A failure ends the flush: the cache is forgotten with it (forgetIfStale), so these users
+      // are reloaded from what is stored, and the rest of the flush would be refused too.
+      await this.commits.write(set);
     }
-    if (failed !== undefined) throw failed;
     await this.evictBeyondBound();
   }
 
@@ -396,13 +389,9 @@ export class Scorer {
   }
 
   private async commit(set: WriteSet, assessed: readonly Assessment[]): Promise<void> {
-    try {
-      await this.commits.write(set);
-    } catch (err) {
-      // The memory is now ahead of the store: the next critical section forgets it (forgetIfStale).
-      for (const a of assessed) this.pending.delete(a.eventId);
-      throw err;
-    }
+    // On failure the memory is ahead of the store: the next critical section forgets it, `pending`
+    // included (forgetIfStale; every refusal comes with a new commit generation).
+    await this.commits.write(set);
     for (const a of assessed) this.pending.delete(a.eventId);
     if (assessed.length > 0) this.options.onCommitted?.(assessed);
   }
