@@ -78,6 +78,26 @@ async function stored(store: Awaited<ReturnType<typeof newStore>>) {
   };
 }
 
+/**
+ * Makes every commit that stores the assessment of `eventId` fail ('disk full (test)') until the
+ * returned function is called: a trigger on the assessments table, armed by a row of its own table.
+ */
+async function failCommitsStoring(
+  store: Awaited<ReturnType<typeof newStore>>,
+  eventId: string,
+): Promise<() => Promise<void>> {
+  await sql`create table trap (armed integer)`.execute(store.db);
+  await sql`insert into trap values (1)`.execute(store.db);
+  await sql
+    .raw(`create trigger trap_insert before insert on assessments
+      when new.event_id = '${eventId}' and exists (select 1 from trap)
+      begin select raise(abort, 'disk full (test)'); end`)
+    .execute(store.db);
+  return async () => {
+    await sql`delete from trap`.execute(store.db);
+  };
+}
+
 describe('Scorer: a failed commit', () => {
   it('is scored again from what is stored, as after a restart: the batch scored on top of it is refused, nothing doubled or lost', async () => {
     const failAt = Math.floor(batches.length / 2);
@@ -100,13 +120,7 @@ describe('Scorer: a failed commit', () => {
     // of it, waits for its turn to commit (another connection holds the write lock meanwhile, as
     // the API's enqueue does).
     const store = await newStore();
-    await sql`create table trap (armed integer)`.execute(store.db);
-    await sql`insert into trap values (1)`.execute(store.db);
-    await sql
-      .raw(`create trigger trap_insert before insert on assessments
-        when new.event_id = '${trapped.eventId}' and exists (select 1 from trap)
-        begin select raise(abort, 'disk full (test)'); end`)
-      .execute(store.db);
+    const disarm = await failCommitsStoring(store, trapped.eventId);
     const got: string[] = [];
     const failing = store.newScorer();
     for (const batch of batches.slice(0, failAt)) got.push(...lines(await failing.scoreBatch(batch)));
@@ -121,7 +135,7 @@ describe('Scorer: a failed commit', () => {
     lock.close();
     await expect(doomed.written).rejects.toThrow('disk full (test)');
     await expect(onTop.written).rejects.toBeInstanceOf(StaleWriteError);
-    await sql`delete from trap`.execute(store.db);
+    await disarm();
     // The queue gives both batches back; everything from there on is scored anew.
     for (const batch of batches.slice(failAt)) got.push(...lines(await failing.scoreBatch(batch)));
     await failing.close();
@@ -154,13 +168,7 @@ describe('Scorer: a failed commit', () => {
 
     const store = await newStore();
     const first = (big[0] as QueuedEvent).event.eventId;
-    await sql`create table trap (armed integer)`.execute(store.db);
-    await sql`insert into trap values (1)`.execute(store.db);
-    await sql
-      .raw(`create trigger trap_insert before insert on assessments
-        when new.event_id = '${first}' and exists (select 1 from trap)
-        begin select raise(abort, 'disk full (test)'); end`)
-      .execute(store.db);
+    const disarm = await failCommitsStoring(store, first);
     // The first slice's commit waits for the lock until the second slice is being scored; it then
     // fails, and the third slice must not be scored.
     const lock = new BetterSqlite3(store.file);
@@ -180,7 +188,7 @@ describe('Scorer: a failed commit', () => {
       store.db,
     );
     expect(Number(storedAfterFailure.rows[0]?.n)).toBe(before.length);
-    await sql`delete from trap`.execute(store.db);
+    await disarm();
     got.push(...lines(await failing.scoreBatch(big)));
     for (const batch of inFifties(after)) got.push(...lines(await failing.scoreBatch(batch)));
     await failing.close();
