@@ -226,6 +226,22 @@ export function describeQueueContract(
       expect(later.map((q) => q.attempts)).toEqual([2, 2, 2]);
     });
 
+    it('hands out what follows the events out, and an event given back before it', async () => {
+      const batch = events(8, ['alice', 'bob']);
+      const id = (i: number) => batch[i]?.eventId;
+      await queue.enqueue(batch, T0);
+      expect(ids(await queue.take(2, LEASE, T0))).toEqual([id(0), id(1)]);
+      expect(ids(await queue.takeUser('alice', LEASE, T0 + 1))).toEqual([id(2), id(4), id(6)]);
+      // max counts only what is handed out: alice's leased events are passed over.
+      expect(ids(await queue.take(2, LEASE, T0 + 2))).toEqual([id(3), id(5)]);
+      await queue.release([id(1) ?? '']);
+      expect(ids(await queue.take(2, LEASE, T0 + 3))).toEqual([id(1), id(7)]);
+      expect(await queue.take(10, LEASE, T0 + 4)).toEqual([]);
+      await queue.ack([id(0) ?? '']);
+      // Every lease has run out: all that is left comes back, oldest first.
+      expect(ids(await queue.take(10, LEASE, T0 + 4 + LEASE))).toEqual([1, 2, 3, 4, 5, 6, 7].map(id));
+    });
+
     it('takeUser takes at most max when given', async () => {
       const batch = events(3, ['carol']);
       await queue.enqueue(batch, T0);
