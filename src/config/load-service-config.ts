@@ -24,6 +24,7 @@ export const ENV_KEYS: Readonly<Record<ServiceKey, string>> = {
   adminKey: 'LOGINGUARD_ADMIN_KEY',
   logLevel: 'LOGINGUARD_LOG_LEVEL',
   sqliteSynchronous: 'LOGINGUARD_SQLITE_SYNCHRONOUS',
+  sqliteBusyTimeoutMs: 'LOGINGUARD_SQLITE_BUSY_TIMEOUT_MS',
   retentionDays: 'LOGINGUARD_RETENTION_DAYS',
   bodyLimitBytes: 'LOGINGUARD_BODY_LIMIT_BYTES',
   maxBatch: 'LOGINGUARD_MAX_BATCH',

@@ -36,6 +36,12 @@ export const ServiceConfigSchema = Type.Object({
    * `normal` survives a crash of the process but may lose the last commits on power loss.
    */
   sqliteSynchronous: Type.Union([Type.Literal('full'), Type.Literal('normal')], { default: 'full' }),
+  /**
+   * How long a write waits for the database's write lock (held by another connection: the API's
+   * enqueue, the scoring thread's commit, a backup) before it fails; a request that fails so is
+   * answered 503 with `Retry-After`.
+   */
+  sqliteBusyTimeoutMs: Type.Integer({ minimum: 0, default: 5000 }),
   /** Raw events (IP addresses are personal data) are deleted after this many days; 0 keeps them. */
   retentionDays: Type.Number({ minimum: 0, default: 30 }),
   /** Largest request body accepted, in bytes (a 10,000-event batch is about 4 MB). */

@@ -18,6 +18,11 @@ export const API_ERRORS = {
     status: 503,
     message: 'The service is starting, stopping, or restarting its scoring; retry shortly.',
   },
+  LG_ERR_STORAGE_UNAVAILABLE: {
+    status: 503,
+    message:
+      'The database cannot take this request now (busy, out of space or failing); nothing was done, retry shortly.',
+  },
   LG_ERR_INTERNAL: { status: 500, message: 'Internal error; it has been logged.' },
 } as const;
 

@@ -10,6 +10,8 @@ import Fastify, {
 } from 'fastify';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
 import { InvalidCursorError } from '../store/page-cursor.js';
+import { isStorageUnavailable } from '../store/storage-unavailable.js';
+import { ScoringUnavailableError } from '../worker/scoring.js';
 import { ApiError, errorBody } from './api-errors.js';
 import type { AppDeps } from './app-deps.js';
 import { registerAuth } from './auth.js';
@@ -85,6 +87,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (fe.statusCode === 429) return reply.code(429).send(errorBody(new ApiError('LG_ERR_RATE_LIMITED')));
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(fe.statusCode).send(errorBody(new ApiError('LG_ERR_VALIDATION', fe.message)));
+    }
+    // Trouble that passes: the client may send the same request again (an eventId is idempotent).
+    if (error instanceof ScoringUnavailableError) {
+      request.log.warn({ err: error }, 'scoring unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', '1')
+        .send(errorBody(new ApiError('LG_ERR_NOT_READY')));
+    }
+    if (isStorageUnavailable(error)) {
+      // Logged as an error: a full disk or a failing one needs an operator.
+      request.log.error({ err: error }, 'storage unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', '1')
+        .send(errorBody(new ApiError('LG_ERR_STORAGE_UNAVAILABLE')));
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(errorBody(new ApiError('LG_ERR_INTERNAL')));

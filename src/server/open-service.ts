@@ -92,7 +92,10 @@ export async function openService(
     mkdirSync(service.dataDir, { recursive: true });
     file = join(service.dataDir, 'loginguard.db');
   }
-  const db = openSqliteDatabase(file, { synchronous: service.sqliteSynchronous });
+  const db = openSqliteDatabase(file, {
+    synchronous: service.sqliteSynchronous,
+    busyTimeoutMs: service.sqliteBusyTimeoutMs,
+  });
   await migrateToLatest(db);
 
   const keys = new ApiKeyRepository(db);
@@ -152,6 +155,7 @@ export async function openService(
         {
           file,
           synchronous: service.sqliteSynchronous,
+          busyTimeoutMs: service.sqliteBusyTimeoutMs,
           scoring,
           modelsDir,
           logLevel: service.logLevel,

@@ -8,6 +8,7 @@ import type { Database } from '../store/database.js';
 import { EventRepository } from '../store/event-repository.js';
 import { LockoutRepository } from '../store/lockout-repository.js';
 import { ProfileRepository } from '../store/profile-repository.js';
+import { StorageUnavailableError } from '../store/storage-unavailable.js';
 
 /** What scoring some events changed: written together, or not at all. */
 export interface WriteSet {
@@ -55,7 +56,7 @@ export function emptyWriteSet(generation: number): WriteSet {
  * storing it would keep their effects without them. Its events go back to the queue and are
  * scored again from what is stored.
  */
-export class StaleWriteError extends Error {
+export class StaleWriteError extends StorageUnavailableError {
   constructor(cause: unknown) {
     super('not written: computed on top of writes whose commit failed', { cause });
     this.name = 'StaleWriteError';

@@ -9,6 +9,7 @@ import type { UserChange } from './user-change.js';
 export interface ScoringThreadData {
   file: string;
   synchronous: 'full' | 'normal';
+  busyTimeoutMs: number;
   scoring: ScoringConfig;
   modelsDir: string | undefined;
   logLevel: string;
@@ -40,7 +41,8 @@ export type ThreadReply =
   /** Start-up failed (bad models directory, database): the thread ends. */
   | { type: 'failed'; error: string }
   | { type: 'reply'; id: number; ok: true; value: unknown }
-  | { type: 'reply'; id: number; ok: false; error: string }
+  /** `unavailable`: the storage's trouble (`isStorageUnavailable`), worth a retry. */
+  | { type: 'reply'; id: number; ok: false; error: string; unavailable: boolean }
   | { type: 'committed'; batch: CommittedBatch }
   | { type: 'batch'; seconds: number; events: number }
   | { type: 'state'; state: ScorerState };

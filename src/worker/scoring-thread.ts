@@ -9,6 +9,7 @@ import { loadAnomalyModels } from '../detect/models/anomaly-ensemble.js';
 import { createEnricher } from '../enrich/create-enricher.js';
 import { SqliteQueue } from '../queue/sqlite-queue.js';
 import { openSqliteDatabase } from '../store/database.js';
+import { isStorageUnavailable } from '../store/storage-unavailable.js';
 import { LocalScoring } from './local-scoring.js';
 import type { Scoring } from './scoring.js';
 import type { ScoringThreadData, ThreadReply, ThreadRequest } from './scoring-thread-protocol.js';
@@ -22,7 +23,11 @@ async function main(): Promise<void> {
   const log = pino({ level: data.logLevel, base: { service: 'loginguard', thread: 'scoring' } });
   const models = data.modelsDir ? await loadAnomalyModels(data.modelsDir, data.scoring) : undefined;
   // The main thread's connection runs the background checkpointer for the file.
-  const db = openSqliteDatabase(data.file, { synchronous: data.synchronous, checkpointedElsewhere: true });
+  const db = openSqliteDatabase(data.file, {
+    synchronous: data.synchronous,
+    busyTimeoutMs: data.busyTimeoutMs,
+    checkpointedElsewhere: true,
+  });
   const reader = openSqliteDatabase(data.file, { backgroundCheckpoint: false });
   // The embedded worker is the queue's only consumer (the main thread only enqueues).
   const queue = new SqliteQueue(db, { maxAttempts: data.maxAttempts, reader, singleConsumer: true });
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
           id: request.id,
           ok: false,
           error: err instanceof Error ? err.message : String(err),
+          unavailable: isStorageUnavailable(err),
         } satisfies ThreadReply),
     );
   });

@@ -7,6 +7,18 @@ import type { CommittedBatch } from './committed-batch.js';
 import type { ScorerState } from './scorer.js';
 import type { UserChange, UserChangeResult } from './user-change.js';
 
+/**
+ * Scoring cannot answer now: its thread died and is being replaced, or scoring is closed. The call
+ * did not take effect (an event it was scoring comes back from the queue, or was never taken); the
+ * API answers 503 with `Retry-After` (`LG_ERR_NOT_READY`).
+ */
+export class ScoringUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ScoringUnavailableError';
+  }
+}
+
 /** One user's state as the scorer sees it (cached baseline and lock, committed or about to be). */
 export interface UserSnapshot {
   profile: UserProfile | undefined;

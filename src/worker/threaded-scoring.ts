@@ -1,7 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Assessment } from '../event/assessment.js';
-import type { Scoring, ScoringListeners, UserSnapshot } from './scoring.js';
+import { StorageUnavailableError } from '../store/storage-unavailable.js';
+import {
+  type Scoring,
+  type ScoringListeners,
+  ScoringUnavailableError,
+  type UserSnapshot,
+} from './scoring.js';
 import type { ScoringThreadData, ThreadReply, ThreadRequest } from './scoring-thread-protocol.js';
 import type { UserChangeResult } from './user-change.js';
 
@@ -235,7 +241,7 @@ export class ThreadedScoring implements Scoring {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearTimeout(this.restartTimer);
-      if (this.down) this.stopped ??= new Error('scoring is closed');
+      if (this.down) this.stopped ??= new ScoringUnavailableError('scoring is closed');
       if (!this.stopped) {
         const exited = new Promise((resolve) => this.worker.once('exit', resolve));
         const timer = setTimeout(() => {
@@ -245,7 +251,7 @@ export class ThreadedScoring implements Scoring {
         try {
           await this.call({ op: 'close' });
         } finally {
-          this.stopped ??= new Error('scoring is closed');
+          this.stopped ??= new ScoringUnavailableError('scoring is closed');
           // Nothing holds the thread once its connections are closed: it ends by itself.
           await exited;
           clearTimeout(timer);
@@ -257,7 +263,11 @@ export class ThreadedScoring implements Scoring {
 
   private call(body: RequestBody): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stopped);
-    if (this.down) return Promise.reject(new Error(`scoring is restarting: ${this.down.message}`));
+    if (this.down) {
+      return Promise.reject(
+        new ScoringUnavailableError(`scoring is restarting: ${this.down.message}`, { cause: this.down }),
+      );
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.calls.set(id, { resolve, reject });
@@ -270,11 +280,17 @@ export class ThreadedScoring implements Scoring {
     if (!pending) return;
     this.calls.delete(reply.id);
     if (reply.ok) pending.resolve(reply.value);
-    else pending.reject(new Error(reply.error));
+    // The error crosses the thread as text; whether it was the storage's is kept (503, not 500).
+    else
+      pending.reject(reply.unavailable ? new StorageUnavailableError(reply.error) : new Error(reply.error));
   }
 
   private failCalls(err: Error): void {
-    for (const pending of this.calls.values()) pending.reject(err);
+    const unavailable =
+      err instanceof ScoringUnavailableError
+        ? err
+        : new ScoringUnavailableError(`the scoring thread stopped: ${err.message}`, { cause: err });
+    for (const pending of this.calls.values()) pending.reject(unavailable);
     this.calls.clear();
   }
 }
