@@ -14,18 +14,18 @@ function holdWriteLock(dataDir: string): () => void {
   };
 }
 
+/** `POST /v1/assess` on a test service with its ingest key. */
+function assessOn(t: Awaited<ReturnType<typeof testService>>) {
+  return (payload: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url: '/v1/assess', headers: auth(t.keys.ingest), payload });
+}
+
 for (const scoringThread of [true, false]) {
   describe(`storage that cannot take a write (scoring ${scoringThread ? 'on its thread' : 'on the main thread'})`, () => {
     it('answers a synchronous assessment 503 LG_ERR_STORAGE_UNAVAILABLE with Retry-After; sent again, it is assessed once', async () => {
       const t = await testService({ scoringThread, sqliteBusyTimeoutMs: 200 });
       try {
-        const assess = (payload: unknown) =>
-          t.app.inject({
-            method: 'POST',
-            url: '/v1/assess',
-            headers: auth(t.keys.ingest),
-            payload: payload as object,
-          });
+        const assess = assessOn(t);
         // The key's first use is recorded (a write): done before the lock is taken.
         expect((await assess(eventBody({ userId: 'warm-up' }))).statusCode).toBe(200);
 
@@ -57,13 +57,7 @@ describe('a scoring thread that dies while it assesses', () => {
   it('answers the assessment in flight 503 LG_ERR_NOT_READY, not 500', async () => {
     const t = await testService({ scoringThread: true });
     try {
-      const assess = (payload: unknown) =>
-        t.app.inject({
-          method: 'POST',
-          url: '/v1/assess',
-          headers: auth(t.keys.ingest),
-          payload: payload as object,
-        });
+      const assess = assessOn(t);
       expect((await assess(eventBody({ userId: 'warm-up' }))).statusCode).toBe(200);
       // The assessment waits for the lock (5 s by default) when the thread goes.
       const release = holdWriteLock(t.dataDir);
