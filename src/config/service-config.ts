@@ -80,9 +80,9 @@ export const ServiceConfigSchema = Type.Object({
   profileCacheUsers: Type.Integer({ minimum: 100, default: 200_000 }),
   /**
    * The scoring thread's V8 heap limit in MiB (its old generation). 0: from `profileCacheUsers`,
-   * 256 MiB plus 8 KiB per cached user (a cached user is ≈ 4 KiB: bench/service-load.mjs). Past it
-   * the thread dies and is replaced (ThreadedScoring) rather than the process growing without
-   * bound.
+   * 256 MiB plus 8 KiB per cached user (a cached user is ≈ 4 KiB: bench/service-load.mjs), and at
+   * least {@link MIN_SCORING_HEAP_MB}. Past it the thread dies and is replaced (ThreadedScoring)
+   * rather than the process growing without bound.
    */
   scoringHeapMb: Type.Integer({ minimum: 0, default: 0 }),
   /**
@@ -131,9 +131,20 @@ export const ServiceConfigSchema = Type.Object({
 
 export type ServiceConfig = Static<typeof ServiceConfigSchema>;
 
+/**
+ * The least heap limit derived for the scoring thread, MiB. Near its limit V8 runs the marking
+ * steps back to back and the thread stands still for 100–360 ms: with 20,000 users cached the
+ * derived 412 MiB gave the synchronous endpoint a p99 of 147–161 ms after a minute of ingest, 800
+ * MiB 17–50 ms, for 20–50 MB more RSS (3 pairs, bench/service-load.mjs, docs/BENCHMARKS.md).
+ */
+export const MIN_SCORING_HEAP_MB = 800;
+
 /** The scoring thread's heap limit in MiB: `scoringHeapMb`, or from the cache bound when it is 0. */
 export function scoringHeapLimitMb(
   config: Pick<ServiceConfig, 'scoringHeapMb' | 'profileCacheUsers'>,
 ): number {
-  return config.scoringHeapMb || 256 + Math.ceil((config.profileCacheUsers * 8) / 1024);
+  return (
+    config.scoringHeapMb ||
+    Math.max(MIN_SCORING_HEAP_MB, 256 + Math.ceil((config.profileCacheUsers * 8) / 1024))
+  );
 }
