@@ -63,11 +63,12 @@ export class SqliteQueue implements Queue {
   private readonly maxAttempts: number;
   private readonly closeDatabase: boolean;
   private readonly reader: Kysely<Database>;
-  /** Single consumer: its leases, and the high-water mark it has stored. */
+  /**
+   * Single consumer: its leases, and the high-water mark it has stored (the last queue position a
+   * `take` handed out in this process).
+   */
   private readonly leases: MemoryLeases | undefined;
   private markedThrough = 0;
-  /** Single consumer: the last queue position `take` handed out (see `take`). */
-  private takenThrough = 0;
   private readonly pending = new Set<Promise<unknown>>();
   private closed = false;
 
@@ -131,11 +132,11 @@ export class SqliteQueue implements Queue {
       const limit = Math.floor(max);
       if (!this.leases) return this.lease(TAKE_SQL, [nowMs + leaseMs, nowMs, limit], nowMs);
       // While every event this consumer took is still out (none released, no lease run out), all
-      // the rows up to the last one `take` handed out are leased: the scan starts after it. Read
+      // the rows up to the mark (the last one `take` handed out) are leased: the scan starts after it. Read
       // from the start, the leases ahead of the oldest waiting row (the batch being scored and the
       // one taken ahead) were read, payload and all, and skipped at every take: 4.7 ms per take
       // under full-tilt ingest (bench/service-load.mjs with bench/sql-time.cjs).
-      const after = this.leases.allRunning(nowMs) ? this.takenThrough : 0;
+      const after = this.leases.allRunning(nowMs) ? this.markedThrough : 0;
       const { rows } = await this.db.executeQuery<LeasedRow>(
         CompiledQuery.raw(OLDEST_SQL, [after, limit + this.leases.runningAfter(after, nowMs)]),
       );
@@ -267,7 +268,6 @@ export class SqliteQueue implements Queue {
         const { numAffectedRows } = await trx.executeQuery(CompiledQuery.raw(COUNT_INTERRUPTED_SQL));
         await trx.updateTable('queue_taken').set({ through_seq: 0 }).execute();
         this.markedThrough = 0;
-        this.takenThrough = 0;
         return Number(written.numUpdatedRows) + Number(numAffectedRows ?? 0);
       }),
     );
@@ -377,8 +377,6 @@ export class SqliteQueue implements Queue {
       if (moveMark) this.markedThrough = through;
       leases.forget(failures.map((f) => f.eventId));
     }
-    // Only now: had the failed list not been written, rows before `through` would still wait.
-    if (mark) this.takenThrough = Math.max(this.takenThrough, through);
     return out;
   }
 

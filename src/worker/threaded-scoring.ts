@@ -164,9 +164,10 @@ export class ThreadedScoring implements Scoring {
 
   /** The running thread ended without being asked to: fail what waits on it, start another. */
   private died(err: Error): void {
-    this.failCalls(err);
+    const gone = new ScoringUnavailableError(`the scoring thread stopped: ${err.message}`, { cause: err });
+    this.failCalls(gone);
     if (this.stopped || this.closing) {
-      this.stopped ??= err;
+      this.stopped ??= gone;
       return;
     }
     this.deaths++;
@@ -285,12 +286,8 @@ export class ThreadedScoring implements Scoring {
       pending.reject(reply.unavailable ? new StorageUnavailableError(reply.error) : new Error(reply.error));
   }
 
-  private failCalls(err: Error): void {
-    const unavailable =
-      err instanceof ScoringUnavailableError
-        ? err
-        : new ScoringUnavailableError(`the scoring thread stopped: ${err.message}`, { cause: err });
-    for (const pending of this.calls.values()) pending.reject(unavailable);
+  private failCalls(err: ScoringUnavailableError): void {
+    for (const pending of this.calls.values()) pending.reject(err);
     this.calls.clear();
   }
 }
