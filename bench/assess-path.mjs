@@ -15,7 +15,6 @@ import { resolveScoringConfig } from '../dist/config/resolve-config.js';
 import { scoringHeapLimitMb } from '../dist/config/service-config.js';
 import { createEnricher } from '../dist/enrich/create-enricher.js';
 import { validateEvent } from '../dist/event/validate-event.js';
-import { createPipeline } from '../dist/pipeline.js';
 import { SqliteQueue } from '../dist/queue/sqlite-queue.js';
 import { generateDataset } from '../dist/simulate/generate-dataset.js';
 import { openSqliteDatabase } from '../dist/store/database.js';
@@ -44,7 +43,10 @@ await migrateToLatest(setup);
 await setup.destroy();
 const db = openSqliteDatabase(file, { synchronous: opts.synchronous });
 const reader = openSqliteDatabase(file, { backgroundCheckpoint: false });
-const queue = new SqliteQueue(db, { maxAttempts: 5, reader });
+// As the server's scoring thread has it: the worker is the queue's only consumer.
+const queue = new SqliteQueue(db, { maxAttempts: 5, reader, singleConsumer: true });
+// Alerting is the main thread's; this bench has none.
+const alerts = { enabled: false, rules: [], tenants: {} };
 
 const DAY = 86_400_000;
 const start = new Date(Math.floor(Date.now() / DAY) * DAY - 31 * DAY).toISOString().slice(0, 10);
@@ -64,12 +66,14 @@ const assessing = opts.thread
       {
         file,
         synchronous: opts.synchronous,
+        busyTimeoutMs: 5000,
         scoring,
         modelsDir: undefined,
         logLevel: 'warn',
-        batchSize: 1000,
+        batchSize: 2000,
         leaseMs: 60_000,
         maxAttempts: 5,
+        alerts,
         runWorker: true,
         profileFlushMs: Number(opts['flush-ms']),
         maxCachedUsers: 200_000,
@@ -82,10 +86,11 @@ const assessing = opts.thread
       db,
       readDb: reader,
       queue,
-      pipeline: createPipeline({ enricher: createEnricher(), config: scoring }),
+      enricher: createEnricher(),
       scoring,
       log,
-      batchSize: 1000,
+      alerts,
+      batchSize: 2000,
       leaseMs: 60_000,
       runWorker: true,
       profileFlushMs: Number(opts['flush-ms']),

@@ -44,6 +44,11 @@ export interface ScorerOptions {
   profileFlushMs?: number;
   /** Users whose state stays cached; beyond it the least recently used are dropped. Default 200,000. */
   maxCachedUsers?: number;
+  /**
+   * A batch's slices are committed together, up to this many events per transaction (see
+   * `GroupCommit.write`). Default 2,000.
+   */
+  commitEvery?: number;
   /** Called once a batch's assessments are committed (metrics, live stream, alerts). */
   onCommitted?: (assessments: readonly Assessment[]) => void;
   /** Called about once a second with the cache and write-behind figures (metrics). */
@@ -119,7 +124,7 @@ export class Scorer {
     this.state = new MemoryScoringState(options.scoring);
     this.now = options.now ?? Date.now;
     this.readDb = options.readDb ?? options.db;
-    this.commits = new GroupCommit(options.db, this.now);
+    this.commits = new GroupCommit(options.db, this.now, options.commitEvery);
     this.maxCachedUsers = options.maxCachedUsers ?? 200_000;
     this.flushMs = options.profileFlushMs ?? 0;
     this.writeBehind = this.flushMs > 0;
@@ -165,7 +170,7 @@ export class Scorer {
    * synchronous endpoint waits while the critical section is held. So the batch is scored
    * {@link SCORE_SLICE} events at a time, yielding between slices, and each slice's writes are handed
    * to group commit as soon as it is scored (in scoring order, so a later write never lands before an
-   * earlier one). A synchronous assessment that comes in between takes its user's events still
+   * earlier one), held there so that the batch is one transaction (`commitEvery`). A synchronous assessment that comes in between takes its user's events still
    * waiting in the batch and scores them first (see `assessNow`); the batch leaves them to it.
    */
   async scoreBatch(batch: readonly QueuedEvent[]): Promise<BatchOutcome> {
@@ -214,13 +219,14 @@ export class Scorer {
         outcome.assessed.push(...unit.outcome.assessed);
         outcome.skipped.push(...unit.outcome.skipped);
         outcome.poison.push(...unit.outcome.poison);
-        const written = this.commit(unit.set, unit.outcome.assessed);
+        const written = this.commit(unit.set, unit.outcome.assessed, held.next < batch.length);
         // Awaited below, all together; until then a failure must not count as unhandled.
         written.catch(() => undefined);
         writes.push(written);
       }
     } finally {
       this.held.delete(held);
+      this.commits.release();
     }
     return { outcome, written: Promise.all(writes).then(() => undefined) };
   }
@@ -388,10 +394,10 @@ export class Scorer {
     });
   }
 
-  private async commit(set: WriteSet, assessed: readonly Assessment[]): Promise<void> {
+  private async commit(set: WriteSet, assessed: readonly Assessment[], hold = false): Promise<void> {
     // On failure the memory is ahead of the store: the next critical section forgets it, `pending`
     // included (forgetIfStale; every refusal comes with a new commit generation).
-    await this.commits.write(set);
+    await this.commits.write(set, { hold });
     for (const a of assessed) this.pending.delete(a.eventId);
     if (assessed.length > 0) this.options.onCommitted?.(assessed);
   }

@@ -11,7 +11,7 @@ import { migrateToLatest } from '../../src/store/migrations.js';
 import { emptyWriteSet, GroupCommit, StaleWriteError } from '../../src/worker/group-commit.js';
 import { Scorer } from '../../src/worker/scorer.js';
 import { FakeEnricher } from '../helpers/fake-enricher.js';
-import { loginEvent, MONDAY_10_DELHI } from '../helpers/login-events.js';
+import { loginEvent, MONDAY_10_DELHI, testPipeline } from '../helpers/login-events.js';
 import { tempDatabaseFile } from '../store/temp-database.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -31,6 +31,7 @@ async function observedDatabase(level: 'FULL' | 'NORMAL') {
   raw.pragma(`synchronous = ${level}`);
   const levels: Array<{ actor: string; action: string; level: number }> = [];
   const hooks = { onPragma: (_sql: string) => {} };
+  const counts = { commits: 0 };
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: raw }),
     log: (event) => {
@@ -43,6 +44,7 @@ async function observedDatabase(level: 'FULL' | 'NORMAL') {
         });
       }
       if (/^PRAGMA synchronous =/i.test(text)) hooks.onPragma(text);
+      if (/^commit$/i.test(text)) counts.commits++;
     },
   });
   await migrateToLatest(db);
@@ -50,7 +52,7 @@ async function observedDatabase(level: 'FULL' | 'NORMAL') {
     await db.destroy();
     remove();
   });
-  return { db, raw, levels, hooks };
+  return { db, raw, levels, hooks, counts };
 }
 
 function entry(actor: string): AuditEntry {
@@ -159,5 +161,82 @@ describe('GroupCommit: fsync only what someone answers from', () => {
     await commits.write(writeSet('fresh', false, commits.generation));
     const { items } = await new AuditRepository(db).list({ limit: 10 });
     expect(items.map((i) => i.actor)).toEqual(['fresh']);
+  });
+});
+
+/** A write set of `user` (a lock removed), with an audit entry by `actor` to see where it landed. */
+function userSet(actor: string, user: string, durable = false) {
+  const set = writeSet(actor, durable);
+  set.locks.set(user, undefined);
+  return set;
+}
+
+describe('GroupCommit: held writes (a batch in one transaction)', () => {
+  const storedActors = (raw: BetterSqlite3.Database) =>
+    (raw.prepare('select actor from audit_log order by id').all() as Array<{ actor: string }>).map(
+      (r) => r.actor,
+    );
+
+  it("holds writes until released, then commits them together; another user's write goes ahead of them", async () => {
+    const { db, raw, counts } = await observedDatabase('FULL');
+    const commits = new GroupCommit(db);
+    const first = commits.write(userSet('slice 1', 'alice'), { hold: true });
+    const second = commits.write(userSet('slice 2', 'bob'), { hold: true });
+    await commits.write(userSet('answer', 'carol', true));
+    expect(storedActors(raw)).toEqual(['answer']);
+    const before = counts.commits;
+    commits.release();
+    await Promise.all([first, second]);
+    expect(storedActors(raw)).toEqual(['answer', 'slice 1', 'slice 2']);
+    expect(counts.commits - before).toBe(1);
+  });
+
+  it('commits a write that shares a user with held ones after them, in the same transaction', async () => {
+    const { db, raw, counts } = await observedDatabase('FULL');
+    const commits = new GroupCommit(db);
+    const before = counts.commits;
+    const held = commits.write(userSet('slice', 'alice'), { hold: true });
+    await commits.write(userSet('answer', 'alice', true));
+    await held;
+    expect(storedActors(raw)).toEqual(['slice', 'answer']);
+    expect(counts.commits - before).toBe(1);
+  });
+
+  it('releases the held writes once they hold commitEvery assessments, and on flushed()', async () => {
+    const { db, raw } = await observedDatabase('FULL');
+    const { assess } = testPipeline();
+    const assessedSet = (userId: string, n: number) => {
+      const set = emptyWriteSet(0);
+      for (let i = 0; i < n; i++) {
+        set.assessments.push(
+          assess(loginEvent({ userId, eventId: `${userId}-${i}`, at: MONDAY_10_DELHI + i })),
+        );
+      }
+      return set;
+    };
+    const count = () => (raw.prepare('select count(*) as n from assessments').get() as { n: number }).n;
+    const commits = new GroupCommit(db, Date.now, 3);
+    const first = commits.write(assessedSet('alice', 2), { hold: true });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(count()).toBe(0);
+    await Promise.all([first, commits.write(assessedSet('bob', 1), { hold: true })]);
+    expect(count()).toBe(3);
+    const last = commits.write(assessedSet('carol', 1), { hold: true });
+    await commits.flushed();
+    await last;
+    expect(count()).toBe(4);
+  });
+
+  it('refuses the held writes as stale when a commit fails', async () => {
+    const { db, raw } = await observedDatabase('FULL');
+    raw.exec(`CREATE TRIGGER doomed BEFORE INSERT ON audit_log WHEN NEW.actor = 'doomed'
+      BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END`);
+    const commits = new GroupCommit(db);
+    const held = commits.write(userSet('slice', 'alice'), { hold: true });
+    await expect(commits.write(userSet('doomed', 'bob'))).rejects.toThrow('disk full (test)');
+    await expect(held).rejects.toBeInstanceOf(StaleWriteError);
+    commits.release();
+    await commits.flushed();
+    expect(storedActors(raw)).toEqual([]);
   });
 });

@@ -46,7 +46,7 @@ async function newStore() {
     await readDb.destroy();
     await t.cleanup();
   });
-  const newScorer = (pipeline: Pipeline = createPipeline({ enricher, config })) =>
+  const newScorer = (pipeline: Pipeline = createPipeline({ enricher, config }), commitEvery?: number) =>
     new Scorer({
       db: t.db,
       readDb,
@@ -54,6 +54,7 @@ async function newStore() {
       pipeline,
       scoring: config,
       leaseMs: 60_000,
+      ...(commitEvery !== undefined ? { commitEvery } : {}),
     });
   return { ...t, newScorer };
 }
@@ -179,7 +180,8 @@ describe('Scorer: a failed commit', () => {
       if (event.eventId === secondSlice && lock.inTransaction) lock.exec('rollback');
       return base.assess(event, state);
     };
-    const failing = store.newScorer(hooked);
+    // A commit per slice, so that one fails while the batch is being scored.
+    const failing = store.newScorer(hooked, 500);
     const got = lines(await failing.scoreBatch(before));
     lock.exec('begin immediate');
     await expect(failing.scoreBatchStaged(big)).rejects.toBeInstanceOf(StaleWriteError);
