@@ -4,6 +4,7 @@ import { chunked } from '../store/chunked.js';
 import { type Database, openSqliteDatabase, type SqliteOptions } from '../store/database.js';
 import { decodeLoginEvent, encodeLoginEvent } from '../store/login-event-json.js';
 import { migrateToLatest } from '../store/migrations.js';
+import { RelaxedCommit } from '../store/relaxed-commit.js';
 import { userBucket } from '../store/user-bucket.js';
 import { MemoryLeases } from './memory-leases.js';
 import type { EnqueueResult, FailedEvent, Queue, QueueDepth, QueuedEvent } from './queue.js';
@@ -51,7 +52,9 @@ interface LeasedRow {
  * so an accepted event and everything the worker writes share one database and one backup.
  *
  * Every call is one transaction (BEGIN IMMEDIATE, see `withStatementCache`): when `enqueue`
- * resolves, the events are in the WAL, fsynced with `synchronous: 'full'`. The hot statements
+ * resolves, the events are in the WAL, fsynced with `synchronous: 'full'`. Acks and the take's
+ * high-water mark are not fsync'd ({@link RelaxedCommit}): a lost ack only delivers an assessed
+ * event again, which the worker skips. The hot statements
  * are written as SQL text once per chunk size and reused as prepared statements; multi-row
  * inserts carry up to 500 events per statement.
  *
@@ -69,6 +72,8 @@ export class SqliteQueue implements Queue {
    */
   private readonly leases: MemoryLeases | undefined;
   private markedThrough = 0;
+  /** Acks and the take's mark: not fsync'd (see the class comment). */
+  private readonly relaxed: RelaxedCommit;
   private readonly pending = new Set<Promise<unknown>>();
   private closed = false;
 
@@ -83,6 +88,7 @@ export class SqliteQueue implements Queue {
     this.closeDatabase = options.closeDatabase ?? false;
     this.reader = options.reader ?? db;
     this.leases = options.singleConsumer ? new MemoryLeases() : undefined;
+    this.relaxed = new RelaxedCommit(db);
   }
 
   /** A queue on its own database file (migrated); `close()` closes the file. */
@@ -162,7 +168,10 @@ export class SqliteQueue implements Queue {
 
   ack(eventIds: readonly string[]): Promise<void> {
     return this.run(async () => {
-      await this.byIds(eventIds, (n) => `DELETE FROM queue WHERE event_id IN (${marks(n)})`);
+      if (eventIds.length === 0) return;
+      await this.relaxed.run((db) =>
+        byIds(db, eventIds, (n) => `DELETE FROM queue WHERE event_id IN (${marks(n)})`),
+      );
       this.leases?.forget(eventIds);
     });
   }
@@ -171,7 +180,8 @@ export class SqliteQueue implements Queue {
     return this.run(async () => {
       if (this.leases) this.leases.release(eventIds);
       else
-        await this.byIds(
+        await byIds(
+          this.db,
           eventIds,
           (n) => `UPDATE queue SET leased_until = NULL WHERE event_id IN (${marks(n)})`,
         );
@@ -368,12 +378,15 @@ export class SqliteQueue implements Queue {
     }
     const moveMark = mark && through > this.markedThrough;
     if (moveMark || failures.length > 0) {
-      await this.db.transaction().execute(async (trx) => {
-        if (moveMark) {
-          await trx.executeQuery(CompiledQuery.raw(MOVE_MARK_SQL, [through, through]));
-        }
-        for (const f of failures) await moveToFailed(trx, [f.eventId], f.error, nowMs, f.delivered);
-      });
+      const write = (db: Kysely<Database>) =>
+        db.transaction().execute(async (trx) => {
+          if (moveMark) {
+            await trx.executeQuery(CompiledQuery.raw(MOVE_MARK_SQL, [through, through]));
+          }
+          for (const f of failures) await moveToFailed(trx, [f.eventId], f.error, nowMs, f.delivered);
+        });
+      // The mark alone need not be fsync'd (a power loss forgets a few deliveries); a failure is.
+      await (failures.length > 0 ? write(this.db) : this.relaxed.run(write));
       if (moveMark) this.markedThrough = through;
       leases.forget(failures.map((f) => f.eventId));
     }
@@ -384,15 +397,20 @@ export class SqliteQueue implements Queue {
     const { rows } = await this.db.executeQuery<{ n: number }>(CompiledQuery.raw(DEPTH_SQL.leased, [nowMs]));
     return Number(rows[0]?.n ?? 0);
   }
+}
 
-  private async byIds(eventIds: readonly string[], sqlFor: (n: number) => string): Promise<void> {
-    if (eventIds.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
-      for (const chunk of chunked(eventIds, 1)) {
-        await trx.executeQuery(CompiledQuery.raw(sqlFor(chunk.length), chunk));
-      }
-    });
-  }
+/** One statement per chunk of ids, in one transaction. */
+async function byIds(
+  db: Kysely<Database>,
+  eventIds: readonly string[],
+  sqlFor: (n: number) => string,
+): Promise<void> {
+  if (eventIds.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (const chunk of chunked(eventIds, 1)) {
+      await trx.executeQuery(CompiledQuery.raw(sqlFor(chunk.length), chunk));
+    }
+  });
 }
 
 /** The depth's two counts (exported for the test that checks they are answered from indexes). */

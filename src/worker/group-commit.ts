@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { LockState } from '../decide/lockout.js';
 import type { Assessment } from '../event/assessment.js';
 import type { LoginEvent } from '../event/login-event.js';
@@ -8,6 +8,7 @@ import type { Database } from '../store/database.js';
 import { EventRepository } from '../store/event-repository.js';
 import { LockoutRepository } from '../store/lockout-repository.js';
 import { ProfileRepository } from '../store/profile-repository.js';
+import { RelaxedCommit } from '../store/relaxed-commit.js';
 import { StorageUnavailableError } from '../store/storage-unavailable.js';
 
 /** What scoring some events changed: written together, or not at all. */
@@ -71,9 +72,9 @@ export class StaleWriteError extends StorageUnavailableError {
  * profile and lock, which is right because they were scored later.
  *
  * On a connection with `synchronous = FULL`, a transaction that carries no durable write set
- * commits with NORMAL: not fsync'd, so the thread does not wait on the disk (the scoring thread
- * waited a fifth of its time for the fsyncs of the worker's commits under full-tilt ingest:
- * 5,644 → 6,460 scored/s without them, bench/service-load.mjs). That loses nothing but time: the
+ * commits with NORMAL ({@link RelaxedCommit}): not fsync'd, so the thread does not wait on the disk
+ * (the scoring thread waited a fifth of its time for the fsyncs of the worker's commits under
+ * full-tilt ingest: 5,644 → 6,460 scored/s without them, bench/service-load.mjs). That loses nothing but time: the
  * worker's input is durable in the queue, removed only by a later transaction, and SQLite's WAL
  * stays consistent without the fsync (a power loss keeps a prefix of the commits). So a power loss
  * at most makes the worker score its last events again, from the baselines stored before them;
@@ -91,8 +92,7 @@ export class GroupCommit {
   /** For the next transaction. */
   private pending: Waiting | undefined;
   private running: Promise<void> | undefined;
-  /** The connection's `synchronous` level, read once. */
-  private level: Promise<number> | undefined;
+  private readonly relaxed: RelaxedCommit;
   /** Transactions that failed so far: the generation a write set must have been computed in. */
   private failures = 0;
   private lastError: unknown;
@@ -102,7 +102,9 @@ export class GroupCommit {
     private readonly now: () => number = Date.now,
     /** Held assessments past which the held writes are released anyway. */
     private readonly maxHeld = DEFAULT_MAX_HELD,
-  ) {}
+  ) {
+    this.relaxed = new RelaxedCommit(db);
+  }
 
   /** Changes with each failed commit; stamp a write set with it when computing it starts. */
   get generation(): number {
@@ -186,30 +188,9 @@ export class GroupCommit {
     this.running = undefined;
   }
 
-  private async commit(set: WriteSet): Promise<void> {
-    this.level ??= sql<{ synchronous: number }>`PRAGMA synchronous`
-      .execute(this.db)
-      .then(({ rows }) => Number(rows[0]?.synchronous))
-      .catch((err: unknown) => {
-        this.level = undefined;
-        throw err;
-      });
-    const level = await this.level;
-    if (set.durable || !(level >= FULL)) {
-      await this.writeIn(this.db, set);
-      return;
-    }
-    // One reserved connection for the switch, the transaction and the switch back: another user of
-    // the connection (the queue's enqueue when scoring runs on the main thread) never commits
-    // with the relaxed setting.
-    await this.db.connection().execute(async (conn) => {
-      await sql`PRAGMA synchronous = NORMAL`.execute(conn);
-      try {
-        await this.writeIn(conn, set);
-      } finally {
-        await sql.raw(`PRAGMA synchronous = ${level}`).execute(conn);
-      }
-    });
+  private commit(set: WriteSet): Promise<void> {
+    if (set.durable) return this.writeIn(this.db, set);
+    return this.relaxed.run((db) => this.writeIn(db, set));
   }
 
   private async writeIn(db: Kysely<Database>, set: WriteSet): Promise<void> {
@@ -246,9 +227,6 @@ interface Waiting {
 
 /** Held assessments released at once by default: a batch of the worker (`workerBatch`). */
 const DEFAULT_MAX_HELD = 2000;
-
-/** SQLite's `synchronous` levels: 1 NORMAL, 2 FULL, 3 EXTRA. */
-const FULL = 2;
 
 function waiting(generation: number): Waiting {
   return { set: emptyWriteSet(generation), done: [], users: new Set() };
