@@ -101,6 +101,7 @@ await assessing.drain();
 console.log(`warm-up: ${warm.length} events queued and scored in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
 const latencies = [];
+const answers = [];
 const began = performance.now();
 let sent = 0;
 await new Promise((resolve) => {
@@ -109,9 +110,11 @@ await new Promise((resolve) => {
     while (sent < due) {
       const scheduled = began + (sent * 1000) / rate;
       const ev = sync[sent++];
-      assessing.assessNow(ev).then(
-        () => latencies.push(performance.now() - scheduled),
-        (err) => console.error(err.message),
+      answers.push(
+        assessing.assessNow(ev).then(
+          () => latencies.push(performance.now() - scheduled),
+          (err) => console.error(err.message),
+        ),
       );
     }
     if (sent >= sync.length || performance.now() - began > seconds * 1000) resolve();
@@ -121,6 +124,8 @@ await new Promise((resolve) => {
   };
   tick();
 });
+// Every answer (its ack included) before the figures and the close.
+await Promise.all(answers);
 if (opts.thread) await assessing.drain();
 else await assessing.scorer.flushed();
 latencies.sort((a, b) => a - b);
