@@ -28,7 +28,8 @@ async function observed(level: 'FULL' | 'NORMAL') {
     log: (event) => {
       const text = event.query.sql;
       const what = /^(insert into|delete from|update) "?(queue\w*)"?/i.exec(text);
-      if (what) seen.push(`${what[1]?.toLowerCase()} ${what[2]} @${raw.pragma('synchronous', { simple: true })}`);
+      if (what)
+        seen.push(`${what[1]?.toLowerCase()} ${what[2]} @${raw.pragma('synchronous', { simple: true })}`);
     },
   });
   await migrateToLatest(db);
