@@ -4,8 +4,11 @@
 // from each request's scheduled time. Isolates the scorer from HTTP, the thread hop
 // and the client (bench/service-load.mjs measures the whole). With --thread the scorer runs on its
 // own thread as in the server (ThreadedScoring), requests crossing by message.
+// With --ingest-rate N, N events/s more are queued (batches of 1,000) while the requests run, so
+// the worker scores them meanwhile: the synchronous path under live ingest.
 //   npm run build && node bench/assess-path.mjs [--rate 1000] [--seconds 20] [--users 20000]
 //                                              [--synchronous full|normal] [--flush-ms 5000] [--thread]
+//                                              [--ingest-rate 0]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +34,7 @@ const { values: opts } = parseArgs({
     synchronous: { type: 'string', default: 'full' },
     'flush-ms': { type: 'string', default: '5000' },
     thread: { type: 'boolean', default: false },
+    'ingest-rate': { type: 'string', default: '0' },
   },
 });
 const rate = Number(opts.rate);
@@ -51,14 +55,18 @@ const alerts = { enabled: false, rules: [], tenants: {} };
 const DAY = 86_400_000;
 const start = new Date(Math.floor(Date.now() / DAY) * DAY - 31 * DAY).toISOString().slice(0, 10);
 const events = [];
-const need = Number(opts.warm) + rate * seconds;
+const ingestRate = Number(opts['ingest-rate']);
+const need = Number(opts.warm) + rate * seconds + ingestRate * seconds;
 for (const r of generateDataset({ users: Number(opts.users), days: 30, seed: 99, start }).records) {
   const v = validateEvent(JSON.parse(JSON.stringify(r)), { maxTimestampMs: Date.now() + DAY });
   if (v.ok) events.push(v.event);
   if (events.length >= need) break;
 }
 const warm = events.slice(0, Number(opts.warm));
-const sync = events.slice(Number(opts.warm));
+// With --ingest-rate, the month's next stretch is queued in batches of 1,000 while the synchronous
+// requests (the logins after it) run: the worker scores them meanwhile, as under live ingest.
+const feed = events.slice(Number(opts.warm), Number(opts.warm) + ingestRate * seconds);
+const sync = events.slice(Number(opts.warm) + feed.length);
 
 const log = pino({ level: 'warn' });
 const assessing = opts.thread
@@ -103,6 +111,15 @@ console.log(`warm-up: ${warm.length} events queued and scored in ${((Date.now() 
 const latencies = [];
 const answers = [];
 const began = performance.now();
+let fed = 0;
+const feeder =
+  ingestRate > 0
+    ? setInterval(() => {
+        const batch = feed.slice(fed, fed + 1000);
+        fed += batch.length;
+        if (batch.length > 0) queue.enqueue(batch, Date.now()).catch((err) => console.error(err.message));
+      }, 1_000_000 / ingestRate)
+    : undefined;
 let sent = 0;
 await new Promise((resolve) => {
   const tick = () => {
@@ -124,8 +141,10 @@ await new Promise((resolve) => {
   };
   tick();
 });
+clearInterval(feeder);
 // Every answer (its ack included) before the figures and the close.
 await Promise.all(answers);
+if (ingestRate > 0) console.log(`queued meanwhile: ${fed} events at ${ingestRate}/s`);
 if (opts.thread) await assessing.drain();
 else await assessing.scorer.flushed();
 latencies.sort((a, b) => a - b);
