@@ -74,9 +74,10 @@ export class StaleWriteError extends StorageUnavailableError {
  * On a connection with `synchronous = FULL`, a transaction that carries no durable write set
  * commits with NORMAL ({@link RelaxedCommit}): not fsync'd, so the thread does not wait on the disk
  * (the scoring thread waited a fifth of its time for the fsyncs of the worker's commits under
- * full-tilt ingest: 5,644 → 6,460 scored/s without them, bench/service-load.mjs). That loses nothing but time: the
- * worker's input is durable in the queue, removed only by a later transaction, and SQLite's WAL
- * stays consistent without the fsync (a power loss keeps a prefix of the commits). So a power loss
+ * full-tilt ingest: 5,644 → 6,460 scored/s without them, bench/service-load.mjs). That loses
+ * nothing but time: the worker's input is durable in the queue, removed only by a later
+ * transaction, and SQLite's WAL stays consistent without the fsync (a power loss keeps a prefix of
+ * the commits). So a power loss
  * at most makes the worker score its last events again, from the baselines stored before them;
  * what was sent meanwhile (mail, webhooks) may be sent twice. The next fsync of the file (any
  * durable commit, an enqueue, a checkpoint) makes them durable too.
@@ -89,6 +90,8 @@ export class StaleWriteError extends StorageUnavailableError {
 export class GroupCommit {
   /** Handed in with `hold` and not released yet. */
   private held: Waiting | undefined;
+  /** The users the held writes write: a write that shares one releases them. */
+  private heldUsers = new Set<string>();
   /** For the next transaction. */
   private pending: Waiting | undefined;
   private running: Promise<void> | undefined;
@@ -129,10 +132,11 @@ export class GroupCommit {
       if (options.hold) {
         this.held ??= waiting(this.failures);
         add(this.held, set, [settle]);
+        for (const user of usersOf(set)) this.heldUsers.add(user);
         if (this.held.set.assessments.length >= this.maxHeld) this.release();
         return;
       }
-      if (this.held && sharesUser(this.held, set)) this.release();
+      if (this.held && this.sharesHeldUser(set)) this.release();
       this.pending ??= waiting(this.failures);
       add(this.pending, set, [settle]);
       this.start();
@@ -144,6 +148,7 @@ export class GroupCommit {
     const { held } = this;
     if (!held) return;
     this.held = undefined;
+    this.heldUsers = new Set();
     // After what is pending: those shared no user with the held writes, so the order between
     // them does not matter, and a later write that shares one released them before it came in.
     this.pending ??= waiting(this.failures);
@@ -155,6 +160,11 @@ export class GroupCommit {
   async flushed(): Promise<void> {
     this.release();
     while (this.running) await this.running;
+  }
+
+  private sharesHeldUser(set: WriteSet): boolean {
+    for (const user of usersOf(set)) if (this.heldUsers.has(user)) return true;
+    return false;
   }
 
   private start(): void {
@@ -183,6 +193,7 @@ export class GroupCommit {
         }
         this.pending = undefined;
         this.held = undefined;
+        this.heldUsers = new Set();
       }
     }
     this.running = undefined;
@@ -218,37 +229,29 @@ export class GroupCommit {
   }
 }
 
-/** Write sets waiting together, and the users they write. */
+/** Write sets waiting together, and who waits for them. */
 interface Waiting {
   set: WriteSet;
   done: Array<{ resolve: () => void; reject: (e: unknown) => void }>;
-  users: Set<string>;
 }
 
 /** Held assessments released at once by default: a batch of the worker (`workerBatch`). */
 const DEFAULT_MAX_HELD = 2000;
 
 function waiting(generation: number): Waiting {
-  return { set: emptyWriteSet(generation), done: [], users: new Set() };
+  return { set: emptyWriteSet(generation), done: [] };
 }
 
 function add(into: Waiting, set: WriteSet, done: Waiting['done']): void {
   merge(into.set, set);
   for (const d of done) into.done.push(d);
-  for (const user of usersOf(set)) into.users.add(user);
 }
 
-/** The users whose rows a write set writes (events and assessments are by user; so are baselines and locks). */
+/** The users whose rows a write set writes (an assessment's event is in `events`). */
 function* usersOf(set: WriteSet): Iterable<string> {
   for (const e of set.events) yield e.userId;
-  for (const a of set.assessments) yield a.userId;
   yield* set.profiles.keys();
   yield* set.locks.keys();
-}
-
-function sharesUser(held: Waiting, set: WriteSet): boolean {
-  for (const user of usersOf(set)) if (held.users.has(user)) return true;
-  return false;
 }
 
 function merge(into: WriteSet, from: WriteSet): void {

@@ -170,8 +170,9 @@ export class Scorer {
    * synchronous endpoint waits while the critical section is held. So the batch is scored
    * {@link SCORE_SLICE} events at a time, yielding between slices, and each slice's writes are handed
    * to group commit as soon as it is scored (in scoring order, so a later write never lands before an
-   * earlier one), held there so that the batch is one transaction (`commitEvery`). A synchronous assessment that comes in between takes its user's events still
-   * waiting in the batch and scores them first (see `assessNow`); the batch leaves them to it.
+   * earlier one), held there so that the batch is one transaction (`commitEvery`). A synchronous
+   * assessment that comes in between takes its user's events still waiting in the batch and scores
+   * them first (see `assessNow`); the batch leaves them to it.
    */
   async scoreBatch(batch: readonly QueuedEvent[]): Promise<BatchOutcome> {
     const { outcome, written } = await this.scoreBatchStaged(batch);

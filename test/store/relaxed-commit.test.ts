@@ -1,12 +1,9 @@
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
-import type { Database } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
 import { RelaxedCommit } from '../../src/store/relaxed-commit.js';
 import { loginEvent, MONDAY_10_DELHI } from '../helpers/login-events.js';
-import { tempDatabaseFile } from './temp-database.js';
+import { openLevelObservedDatabase } from './temp-database.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -14,30 +11,16 @@ afterEach(async () => {
 });
 
 /**
- * A database on a raw connection opened with `level`; every statement of the queue's table (and
- * every `commit`) is recorded with the connection's `synchronous` level at that moment.
+ * A database on a raw connection opened with `level`; every write to the queue's tables is
+ * recorded with the connection's `synchronous` level at that moment.
  */
 async function observed(level: 'FULL' | 'NORMAL') {
-  const { file, remove } = tempDatabaseFile();
-  const raw = new BetterSqlite3(file);
-  raw.pragma('journal_mode = WAL');
-  raw.pragma(`synchronous = ${level}`);
   const seen: string[] = [];
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: raw }),
-    log: (event) => {
-      const text = event.query.sql;
-      const what = /^(insert into|delete from|update) "?(queue\w*)"?/i.exec(text);
-      if (what)
-        seen.push(`${what[1]?.toLowerCase()} ${what[2]} @${raw.pragma('synchronous', { simple: true })}`);
-    },
+  const { db, raw, cleanup } = await openLevelObservedDatabase(level, (text, _parameters, atLevel) => {
+    const what = /^(insert into|delete from|update) "?(queue\w*)"?/i.exec(text);
+    if (what) seen.push(`${what[1]?.toLowerCase()} ${what[2]} @${atLevel}`);
   });
-  await migrateToLatest(db);
-  seen.length = 0;
-  cleanups.push(async () => {
-    await db.destroy();
-    remove();
-  });
+  cleanups.push(cleanup);
   return { db, raw, seen };
 }
 

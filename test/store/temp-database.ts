@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { type Database, openSqliteDatabase, type SqliteOptions } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 
@@ -27,6 +28,39 @@ export async function openTestDatabase(
   return {
     db,
     file,
+    cleanup: async () => {
+      await db.destroy();
+      remove();
+    },
+  };
+}
+
+/**
+ * A migrated database on a raw better-sqlite3 connection opened with `synchronous = level`, whose
+ * every statement after the migration is shown to `onQuery` with the connection's `synchronous`
+ * level at that moment (1 NORMAL, 2 FULL): what a write ran with.
+ */
+export async function openLevelObservedDatabase(
+  level: 'FULL' | 'NORMAL',
+  onQuery: (sql: string, parameters: readonly unknown[], level: number) => void,
+): Promise<{ db: Kysely<Database>; raw: BetterSqlite3.Database; cleanup(): Promise<void> }> {
+  const { file, remove } = tempDatabaseFile();
+  const raw = new BetterSqlite3(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma(`synchronous = ${level}`);
+  let migrated = false;
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: raw }),
+    log: (event) => {
+      if (migrated)
+        onQuery(event.query.sql, event.query.parameters, Number(raw.pragma('synchronous', { simple: true })));
+    },
+  });
+  await migrateToLatest(db);
+  migrated = true;
+  return {
+    db,
+    raw,
     cleanup: async () => {
       await db.destroy();
       remove();

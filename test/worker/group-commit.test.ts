@@ -1,18 +1,15 @@
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveScoringConfig } from '../../src/config/resolve-config.js';
 import { createPipeline } from '../../src/pipeline.js';
 import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
 import type { AuditEntry } from '../../src/store/audit-repository.js';
 import { AuditRepository } from '../../src/store/audit-repository.js';
-import type { Database } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
 import { emptyWriteSet, GroupCommit, StaleWriteError } from '../../src/worker/group-commit.js';
 import { Scorer } from '../../src/worker/scorer.js';
 import { FakeEnricher } from '../helpers/fake-enricher.js';
 import { loginEvent, MONDAY_10_DELHI, testPipeline } from '../helpers/login-events.js';
-import { tempDatabaseFile } from '../store/temp-database.js';
+import { openLevelObservedDatabase } from '../store/temp-database.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -25,33 +22,17 @@ afterEach(async () => {
  * runs after each PRAGMA statement.
  */
 async function observedDatabase(level: 'FULL' | 'NORMAL') {
-  const { file, remove } = tempDatabaseFile();
-  const raw = new BetterSqlite3(file);
-  raw.pragma('journal_mode = WAL');
-  raw.pragma(`synchronous = ${level}`);
   const levels: Array<{ actor: string; action: string; level: number }> = [];
   const hooks = { onPragma: (_sql: string) => {} };
   const counts = { commits: 0 };
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: raw }),
-    log: (event) => {
-      const text = event.query.sql;
-      if (/^insert into "audit_log"/i.test(text)) {
-        levels.push({
-          actor: String(event.query.parameters[1]),
-          action: String(event.query.parameters[2]),
-          level: Number(raw.pragma('synchronous', { simple: true })),
-        });
-      }
-      if (/^PRAGMA synchronous =/i.test(text)) hooks.onPragma(text);
-      if (/^commit$/i.test(text)) counts.commits++;
-    },
+  const { db, raw, cleanup } = await openLevelObservedDatabase(level, (text, parameters, atLevel) => {
+    if (/^insert into "audit_log"/i.test(text)) {
+      levels.push({ actor: String(parameters[1]), action: String(parameters[2]), level: atLevel });
+    }
+    if (/^PRAGMA synchronous =/i.test(text)) hooks.onPragma(text);
+    if (/^commit$/i.test(text)) counts.commits++;
   });
-  await migrateToLatest(db);
-  cleanups.push(async () => {
-    await db.destroy();
-    remove();
-  });
+  cleanups.push(cleanup);
   return { db, raw, levels, hooks, counts };
 }
 
