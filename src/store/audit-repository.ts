@@ -34,9 +34,12 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-/** An entry as stored, with its sequence number. */
+/**
+ * An entry as listed, with its id: the row's sequence number (as a string), or
+ * `decision:<eventId>` for a decision (listed from its assessment).
+ */
 export interface StoredAuditEntry extends AuditEntry {
-  id: number;
+  id: string;
   detail: Record<string, unknown>;
 }
 
@@ -52,8 +55,10 @@ export interface AuditFilter {
 }
 
 /**
- * The audit log. Append-only by construction: this class has no update or delete method and no
- * other code writes the table, so an entry, once written, stays as written. (A database
+ * The audit log: the rows of `audit_log` (admin actions, locks, mails…) and every decision, read
+ * from its assessment (an assessment is written once and never changed either). Append-only by
+ * construction: this class has no update or delete method and no other code writes the table, so
+ * an entry, once written, stays as written. (A database
  * administrator can still change rows; shipping the log to write-once storage is the answer to
  * that, not a trigger.)
  */
@@ -89,28 +94,66 @@ export class AuditRepository {
   }
 
   /**
-   * A page of entries, newest first (then by id).
+   * A page of entries, newest first. Decisions come from the assessments (each is its audit entry:
+   * migration 0007), everything else from `audit_log`; within a millisecond decisions come first
+   * (by event id, descending), then the log's rows (by id, descending).
    *
    * @throws InvalidCursorError for a cursor this store did not produce; RangeError for a bad limit.
    */
   async list(filter: AuditFilter): Promise<Page<StoredAuditEntry>> {
     const limit = checkPageLimit(filter.limit);
+    const after = filter.cursor === undefined ? undefined : decodeAuditCursor(filter.cursor);
+    const decisionsOnly = filter.action?.startsWith(DECISION_ACTION) ?? false;
+    const withDecisions =
+      (filter.action === undefined || decisionsOnly) &&
+      (filter.actor === undefined || filter.actor === DECIDER);
+    const logged = decisionsOnly ? [] : await this.logged(filter, after, limit);
+    const decided = withDecisions ? await this.decisions(filter, after, limit) : [];
+    // Two newest-first lists of up to limit + 1 each: their merge's first limit + 1 are the page's.
+    const merged: StoredAuditEntry[] = [];
+    let i = 0;
+    let j = 0;
+    while (merged.length <= limit && (i < logged.length || j < decided.length)) {
+      const l = logged[i];
+      const d = decided[j];
+      if (d !== undefined && (l === undefined || d.at >= l.at)) {
+        merged.push(d);
+        j++;
+      } else if (l !== undefined) {
+        merged.push(l);
+        i++;
+      }
+    }
+    return pageOf(
+      merged,
+      limit,
+      (e) => e,
+      (e) => ({ t: e.at, id: e.id }),
+    );
+  }
+
+  /** Up to limit + 1 rows of `audit_log` after the cursor, as entries. */
+  private async logged(filter: AuditFilter, after: AuditCursor | undefined, limit: number) {
     let q = this.db.selectFrom('audit_log').selectAll();
     if (filter.actor !== undefined) q = q.where('actor', '=', filter.actor);
-    if (filter.action !== undefined) q = q.where('action', '=', filter.action);
+    // The decision rows written before migration 0007 are listed from their assessments.
+    q =
+      filter.action === undefined
+        ? q.where('action', 'not like', `${DECISION_ACTION}%`)
+        : q.where('action', '=', filter.action);
     if (filter.from !== undefined) q = q.where('at', '>=', filter.from);
     if (filter.to !== undefined) q = q.where('at', '<', filter.to);
-    let after: { t: number; id: number } | undefined;
-    if (filter.cursor !== undefined) {
-      const key = decodeCursor(filter.cursor);
-      // Audit ids are integers: a cursor with another id was not made here.
-      if (!/^\d{1,15}$/.test(key.id)) throw new InvalidCursorError(filter.cursor);
-      after = { t: key.t, id: Number(key.id) };
-    }
-    const rows = await newestFirst(q, { time: 'at', id: 'id' }, after, limit).execute();
-    const toEntry = (r: (typeof rows)[number]): StoredAuditEntry => {
+    // After a decision, the log's rows of that millisecond are all still to come.
+    if (after?.eventId !== undefined) q = q.where('at', '<=', after.t);
+    const rows = await newestFirst(
+      q,
+      { time: 'at', id: 'id' },
+      after?.logId === undefined ? undefined : { t: after.t, id: after.logId },
+      limit,
+    ).execute();
+    return rows.map((r): StoredAuditEntry => {
       const entry: StoredAuditEntry = {
-        id: Number(r.id),
+        id: String(r.id),
         at: Number(r.at),
         actor: r.actor,
         action: r.action,
@@ -119,7 +162,61 @@ export class AuditRepository {
       if (r.target !== null) entry.target = r.target;
       if (r.source_ip !== null) entry.sourceIp = r.source_ip;
       return entry;
-    };
-    return pageOf(rows, limit, toEntry, (r) => ({ t: Number(r.at), id: String(r.id) }));
+    });
   }
+
+  /** Up to limit + 1 decisions after the cursor, as the entries the audit log shows for them. */
+  private async decisions(filter: AuditFilter, after: AuditCursor | undefined, limit: number) {
+    let q = this.db
+      .selectFrom('assessments')
+      .select(['event_id', 'user_id', 'action', 'risk_score', 'reason_codes', 'created_at']);
+    if (filter.action !== undefined) q = q.where('action', '=', filter.action.slice(DECISION_ACTION.length));
+    if (filter.from !== undefined) q = q.where('created_at', '>=', filter.from);
+    if (filter.to !== undefined) q = q.where('created_at', '<', filter.to);
+    // After a row of the log, the decisions of that millisecond have all been listed.
+    if (after?.logId !== undefined) q = q.where('created_at', '<', after.t);
+    const rows = await newestFirst(
+      q,
+      { time: 'created_at', id: 'event_id' },
+      after?.eventId === undefined ? undefined : { t: after.t, id: after.eventId },
+      limit,
+    ).execute();
+    return rows.map(
+      (r): StoredAuditEntry => ({
+        id: `${DECISION_ID}${r.event_id}`,
+        at: Number(r.created_at),
+        actor: DECIDER,
+        action: `${DECISION_ACTION}${r.action}`,
+        target: r.user_id,
+        detail: {
+          eventId: r.event_id,
+          riskScore: r.risk_score,
+          reasons: r.reason_codes.split(',').filter((c) => c !== ''),
+        },
+      }),
+    );
+  }
+}
+
+/** Who decides: the actor of every decision entry. */
+const DECIDER = 'loginguard';
+/** The prefix of a decision's action (`decision.allow`, …). */
+const DECISION_ACTION = 'decision.';
+/** The prefix of a decision entry's id, before its event id; a log row's id is a number. */
+const DECISION_ID = 'decision:';
+
+/** Where a page ended: at a row of the log (`logId`) or at a decision (`eventId`), at `t`. */
+interface AuditCursor {
+  t: number;
+  logId?: number;
+  eventId?: string;
+}
+
+/** @throws InvalidCursorError */
+function decodeAuditCursor(cursor: string): AuditCursor {
+  const key = decodeCursor(cursor);
+  if (key.id.startsWith(DECISION_ID)) return { t: key.t, eventId: key.id.slice(DECISION_ID.length) };
+  // Log ids are integers: a cursor with another id was not made here.
+  if (!/^\d{1,15}$/.test(key.id)) throw new InvalidCursorError(cursor);
+  return { t: key.t, logId: Number(key.id) };
 }

@@ -7,6 +7,7 @@ import { queueLeasedIndexMigration } from './migrations/0003-queue-leased-index.
 import { userBucketsMigration } from './migrations/0004-user-buckets.js';
 import { queueTakenMigration } from './migrations/0005-queue-taken.js';
 import { assessmentReasonsOnceMigration } from './migrations/0006-assessment-reasons-once.js';
+import { decisionsAuditedByAssessmentsMigration } from './migrations/0007-decisions-audited-by-assessments.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
 
 /**
@@ -22,6 +23,7 @@ export function migrationProvider(dialect: SqlDialectName = 'sqlite'): Migration
     '0004-user-buckets': userBucketsMigration(dialect),
     '0005-queue-taken': queueTakenMigration(dialect),
     '0006-assessment-reasons-once': assessmentReasonsOnceMigration(dialect),
+    '0007-decisions-audited-by-assessments': decisionsAuditedByAssessmentsMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

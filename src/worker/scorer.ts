@@ -509,8 +509,8 @@ export class Scorer {
       outcome.assessed.push(assessment);
       this.pending.add(event.eventId);
       set.events.push(event);
+      // The assessment is the decision's audit entry too (src/store/audit-repository.ts).
       set.assessments.push(assessment);
-      set.audit.push(decisionEntry(assessment, at));
     }
     for (const [userId, before] of locksBefore) {
       if (this.writeBehind) {
@@ -563,14 +563,3 @@ const STATE_EVERY_MS = 1000;
 
 /** Baselines per flush transaction: well under a millisecond of encoding, and a short commit. */
 const FLUSH_SLICE = 16;
-
-/** Every decision goes to the audit log, in a few fields; the assessment holds the rest. */
-function decisionEntry(a: Assessment, at: number): AuditEntry {
-  return {
-    at,
-    actor: 'loginguard',
-    action: `decision.${a.action}`,
-    target: a.userId,
-    detail: { eventId: a.eventId, riskScore: a.riskScore, reasons: a.reasons.map((r) => r.code) },
-  };
-}

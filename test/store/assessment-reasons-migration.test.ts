@@ -24,7 +24,10 @@ describe('migration 0006-assessment-reasons-once', () => {
         db,
       );
 
-      expect(await migrateToLatest(db)).toEqual(['0006-assessment-reasons-once']);
+      expect(await migrateToLatest(db)).toEqual([
+        '0006-assessment-reasons-once',
+        '0007-decisions-audited-by-assessments',
+      ]);
 
       const columns = await sql<{ name: string }>`select name from pragma_table_info('assessments')`.execute(
         db,

@@ -1,18 +1,51 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ReasonCode } from '../../src/detect/reason-codes.js';
+import type { Action, Assessment } from '../../src/event/assessment.js';
+import { AssessmentRepository } from '../../src/store/assessment-repository.js';
 import { AuditRepository } from '../../src/store/audit-repository.js';
 import { InvalidCursorError } from '../../src/store/page-cursor.js';
 import { openTestDatabase } from './temp-database.js';
 
 const T0 = Date.UTC(2026, 0, 5);
 let audit: AuditRepository;
+let assessments: AssessmentRepository;
 let cleanup: () => Promise<void>;
 
 beforeEach(async () => {
   const t = await openTestDatabase();
   audit = new AuditRepository(t.db);
+  assessments = new AssessmentRepository(t.db);
   cleanup = t.cleanup;
 });
 afterEach(async () => cleanup());
+
+/** An assessment of `userId`'s login `eventId`, decided `action` for `codes`. */
+function decided(eventId: string, userId: string, action: Action, codes: ReasonCode[] = []): Assessment {
+  return {
+    eventId,
+    userId,
+    timestamp: new Date(T0).toISOString(),
+    riskScore: action === 'allow' ? 0.1 : 0.9,
+    riskLevel: action === 'allow' ? 'low' : 'high',
+    action,
+    accountLocked: false,
+    reasons: codes.map((code) => ({ code, score: 0.5, message: `${code} happened` })),
+    scores: { rules: 0.1 },
+    context: { network: 'residential', device: { type: 'desktop' } },
+  };
+}
+
+/** Every entry of a filtered list, `limit` at a time: each page's ids. */
+async function pagesOf(filter: Omit<Parameters<AuditRepository['list']>[0], 'cursor'>): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await audit.list({ ...filter, ...(cursor ? { cursor } : {}) });
+    pages.push(page.items.map((e) => (e.action.startsWith('decision.') ? e.target : e.action) ?? ''));
+    cursor = page.nextCursor;
+  } while (cursor && pages.length < 50);
+  return pages;
+}
 
 describe('AuditRepository', () => {
   it('appends entries and lists them newest first, in append order within a millisecond', async () => {
@@ -24,7 +57,7 @@ describe('AuditRepository', () => {
     const page = await audit.list({ limit: 10 });
     expect(page.items.map((e) => e.target)).toEqual(['al_2', 'al_1', 'ak_1']);
     expect(page.items[1]).toEqual({
-      id: expect.any(Number),
+      id: expect.stringMatching(/^\d+$/),
       at: T0 + 5,
       actor: 'key:ak_1',
       action: 'alert.resolve',
@@ -60,8 +93,74 @@ describe('AuditRepository', () => {
     await expect(audit.list({ limit: 4, cursor: 'garbage' })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
+  it('lists every decision from its assessment, among the log rows, by the time it was stored', async () => {
+    await assessments.insertMany([decided('e1', 'ann', 'deny', ['BRUTE_FORCE', 'NEW_DEVICE'])], T0 + 10);
+    await audit.append([{ at: T0 + 10, actor: 'loginguard', action: 'account.lock', target: 'ann' }]);
+    await assessments.insertMany([decided('e2', 'bob', 'allow')], T0 + 20);
+    await audit.append([{ at: T0 + 30, actor: 'key:ak_1', action: 'account.unlock', target: 'ann' }]);
+    const page = await audit.list({ limit: 10 });
+    expect(page.items.map((e) => `${e.at - T0} ${e.action} ${e.target}`)).toEqual([
+      '30 account.unlock ann',
+      '20 decision.allow bob',
+      '10 decision.deny ann',
+      '10 account.lock ann',
+    ]);
+    expect(page.items[2]).toEqual({
+      id: 'decision:e1',
+      at: T0 + 10,
+      actor: 'loginguard',
+      action: 'decision.deny',
+      target: 'ann',
+      detail: { eventId: 'e1', riskScore: 0.9, reasons: ['BRUTE_FORCE', 'NEW_DEVICE'] },
+    });
+    const actions = async (f: Omit<Parameters<AuditRepository['list']>[0], 'limit'>) =>
+      (await audit.list({ ...f, limit: 10 })).items.map((e) => `${e.action} ${e.target}`);
+    expect(await actions({ action: 'decision.deny' })).toEqual(['decision.deny ann']);
+    expect(await actions({ action: 'decision.nonsense' })).toEqual([]);
+    expect(await actions({ action: 'account.lock' })).toEqual(['account.lock ann']);
+    expect(await actions({ actor: 'key:ak_1' })).toEqual(['account.unlock ann']);
+    expect(await actions({ actor: 'loginguard', from: T0 + 10, to: T0 + 20 })).toEqual([
+      'decision.deny ann',
+      'account.lock ann',
+    ]);
+  });
+
+  it('pages through decisions and log rows of the same milliseconds without a gap or a repeat', async () => {
+    // 3 decisions and 2 log rows in each of 4 milliseconds, pages of every size from 1 to 21.
+    const expected: string[] = [];
+    for (let ms = 3; ms >= 0; ms--) {
+      const decisions = ['c', 'b', 'a'].map((x) => decided(`e${ms}${x}`, `u${ms}${x}`, 'challenge'));
+      await assessments.insertMany(decisions, T0 + ms);
+      await audit.append([0, 1].map((k) => ({ at: T0 + ms, actor: 'cli', action: `x.${ms}${k}` })));
+      expected.unshift(`x.${ms}0`, `x.${ms}1`, `u${ms}a`, `u${ms}b`, `u${ms}c`);
+    }
+    expected.reverse();
+    for (let limit = 1; limit <= 21; limit++) {
+      const pages = await pagesOf({ limit });
+      expect(pages.flat(), `pages of ${limit}`).toEqual(expected);
+      expect(pages.length, `pages of ${limit}`).toBe(Math.ceil(expected.length / limit));
+    }
+    expect((await pagesOf({ limit: 4, action: 'decision.challenge' })).flat()).toEqual(
+      expected.filter((x) => x.startsWith('u')),
+    );
+    expect((await pagesOf({ limit: 3, actor: 'cli' })).flat()).toEqual(
+      expected.filter((x) => x.startsWith('x.')),
+    );
+  });
+
+  it('lists no decision twice: the decision rows written to the log before migration 0007 are left out', async () => {
+    await assessments.insertMany([decided('e1', 'ann', 'allow')], T0);
+    await audit.append([
+      { at: T0, actor: 'loginguard', action: 'decision.allow', target: 'ann', detail: { eventId: 'e1' } },
+    ]);
+    const page = await audit.list({ limit: 10 });
+    expect(page.items.map((e) => e.id)).toEqual(['decision:e1']);
+    expect((await audit.list({ limit: 10, action: 'decision.allow' })).items).toHaveLength(1);
+  });
+
   it('is append-only: the repository offers no way to change or remove an entry', () => {
     const methods = Object.getOwnPropertyNames(AuditRepository.prototype).filter((m) => m !== 'constructor');
-    expect(methods.sort()).toEqual(['append', 'appendRows', 'list']);
+    // Reads (`decisions`, `logged`: the two halves of `list`) and appends, nothing else.
+    expect(methods.sort()).toEqual(['append', 'appendRows', 'decisions', 'list', 'logged']);
   });
 });

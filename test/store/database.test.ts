@@ -58,6 +58,7 @@ describe('migrateToLatest', () => {
         '0004-user-buckets',
         '0005-queue-taken',
         '0006-assessment-reasons-once',
+        '0007-decisions-audited-by-assessments',
       ]);
       expect(await migrateToLatest(first)).toEqual([]);
       await new EventRepository(first).insertMany([loginEvent({ eventId: 'kept', at: T0 })], T0);

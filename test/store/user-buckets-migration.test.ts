@@ -38,6 +38,7 @@ describe('migration 0004-user-buckets', () => {
         '0004-user-buckets',
         '0005-queue-taken',
         '0006-assessment-reasons-once',
+        '0007-decisions-audited-by-assessments',
       ]);
 
       for (const table of ['assessments', 'queue']) {

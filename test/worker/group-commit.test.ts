@@ -29,6 +29,9 @@ async function observedDatabase(level: 'FULL' | 'NORMAL') {
     if (/^insert into "audit_log"/i.test(text)) {
       levels.push({ actor: String(parameters[1]), action: String(parameters[2]), level: atLevel });
     }
+    // A decision is audited by its assessment row (src/store/audit-repository.ts).
+    if (/^insert into "assessments"/i.test(text))
+      levels.push({ actor: 'scorer', action: 'assessment', level: atLevel });
     if (/^PRAGMA synchronous =/i.test(text)) hooks.onPragma(text);
     if (/^commit$/i.test(text)) counts.commits++;
   });
@@ -117,8 +120,8 @@ describe('GroupCommit: fsync only what someone answers from', () => {
     await scorer.updateUser('alice@example.com', [{ kind: 'unlock' }], [entry('admin')]);
     await scorer.close();
     expect(levels.map(({ actor, action, level }) => `${actor} ${action} ${level}`)).toEqual([
-      'loginguard decision.allow 1',
-      'loginguard decision.allow 2',
+      'scorer assessment 1',
+      'scorer assessment 2',
       'admin test.write 2',
     ]);
   });
