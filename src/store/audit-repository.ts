@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
 import { inTransaction } from './in-transaction.js';
@@ -95,8 +95,9 @@ export class AuditRepository {
 
   /**
    * A page of entries, newest first. Decisions come from the assessments (each is its audit entry:
-   * migration 0007), everything else from `audit_log`; within a millisecond decisions come first
-   * (by event id, descending), then the log's rows (by id, descending).
+   * migration 0007), everything else from `audit_log`. Within a millisecond decisions come first,
+   * latest login first (a batch's decisions are all stored in the same millisecond), then the
+   * log's rows, latest appended first.
    *
    * @throws InvalidCursorError for a cursor this store did not produce; RangeError for a bad limit.
    */
@@ -110,13 +111,13 @@ export class AuditRepository {
     const logged = decisionsOnly ? [] : await this.logged(filter, after, limit);
     const decided = withDecisions ? await this.decisions(filter, after, limit) : [];
     // Two newest-first lists of up to limit + 1 each: their merge's first limit + 1 are the page's.
-    const merged: StoredAuditEntry[] = [];
+    const merged: Listed[] = [];
     let i = 0;
     let j = 0;
     while (merged.length <= limit && (i < logged.length || j < decided.length)) {
       const l = logged[i];
       const d = decided[j];
-      if (d !== undefined && (l === undefined || d.at >= l.at)) {
+      if (d !== undefined && (l === undefined || d.entry.at >= l.entry.at)) {
         merged.push(d);
         j++;
       } else if (l !== undefined) {
@@ -127,13 +128,17 @@ export class AuditRepository {
     return pageOf(
       merged,
       limit,
-      (e) => e,
-      (e) => ({ t: e.at, id: e.id }),
+      (e) => e.entry,
+      (e) => ({ t: e.entry.at, id: e.key }),
     );
   }
 
   /** Up to limit + 1 rows of `audit_log` after the cursor, as entries. */
-  private async logged(filter: AuditFilter, after: AuditCursor | undefined, limit: number) {
+  private async logged(
+    filter: AuditFilter,
+    after: AuditCursor | undefined,
+    limit: number,
+  ): Promise<Listed[]> {
     let q = this.db.selectFrom('audit_log').selectAll();
     if (filter.actor !== undefined) q = q.where('actor', '=', filter.actor);
     // The decision rows written before migration 0007 are listed from their assessments.
@@ -144,14 +149,14 @@ export class AuditRepository {
     if (filter.from !== undefined) q = q.where('at', '>=', filter.from);
     if (filter.to !== undefined) q = q.where('at', '<', filter.to);
     // After a decision, the log's rows of that millisecond are all still to come.
-    if (after?.eventId !== undefined) q = q.where('at', '<=', after.t);
+    if (after?.decision !== undefined) q = q.where('at', '<=', after.t);
     const rows = await newestFirst(
       q,
       { time: 'at', id: 'id' },
       after?.logId === undefined ? undefined : { t: after.t, id: after.logId },
       limit,
     ).execute();
-    return rows.map((r): StoredAuditEntry => {
+    return rows.map((r): Listed => {
       const entry: StoredAuditEntry = {
         id: String(r.id),
         at: Number(r.at),
@@ -161,28 +166,42 @@ export class AuditRepository {
       };
       if (r.target !== null) entry.target = r.target;
       if (r.source_ip !== null) entry.sourceIp = r.source_ip;
-      return entry;
+      return { entry, key: entry.id };
     });
   }
 
-  /** Up to limit + 1 decisions after the cursor, as the entries the audit log shows for them. */
-  private async decisions(filter: AuditFilter, after: AuditCursor | undefined, limit: number) {
+  /**
+   * Up to limit + 1 decisions after the cursor, as the entries the audit log shows for them:
+   * newest stored first, then by the login's own time and event id (index assessments_created_ts_event).
+   */
+  private async decisions(
+    filter: AuditFilter,
+    after: AuditCursor | undefined,
+    limit: number,
+  ): Promise<Listed[]> {
     let q = this.db
       .selectFrom('assessments')
-      .select(['event_id', 'user_id', 'action', 'risk_score', 'reason_codes', 'created_at']);
+      .select(['event_id', 'user_id', 'ts', 'action', 'risk_score', 'reason_codes', 'created_at']);
     if (filter.action !== undefined) q = q.where('action', '=', filter.action.slice(DECISION_ACTION.length));
     if (filter.from !== undefined) q = q.where('created_at', '>=', filter.from);
     if (filter.to !== undefined) q = q.where('created_at', '<', filter.to);
     // After a row of the log, the decisions of that millisecond have all been listed.
     if (after?.logId !== undefined) q = q.where('created_at', '<', after.t);
-    const rows = await newestFirst(
-      q,
-      { time: 'created_at', id: 'event_id' },
-      after?.eventId === undefined ? undefined : { t: after.t, id: after.eventId },
-      limit,
-    ).execute();
-    return rows.map(
-      (r): StoredAuditEntry => ({
+    const d = after?.decision;
+    if (d !== undefined) {
+      // created_at <= t narrows the index range; the OR drops what that millisecond already showed.
+      q = q.where(
+        sql<boolean>`created_at <= ${after?.t} and (created_at < ${after?.t} or ts < ${d.ts} or (ts = ${d.ts} and event_id < ${d.eventId}))`,
+      );
+    }
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('ts', 'desc')
+      .orderBy('event_id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    return rows.map((r) => ({
+      entry: {
         id: `${DECISION_ID}${r.event_id}`,
         at: Number(r.created_at),
         actor: DECIDER,
@@ -193,8 +212,9 @@ export class AuditRepository {
           riskScore: r.risk_score,
           reasons: r.reason_codes.split(',').filter((c) => c !== ''),
         },
-      }),
-    );
+      },
+      key: `${DECISION_ID}${Number(r.ts)}:${r.event_id}`,
+    }));
   }
 }
 
@@ -205,17 +225,25 @@ const DECISION_ACTION = 'decision.';
 /** The prefix of a decision entry's id, before its event id; a log row's id is a number. */
 const DECISION_ID = 'decision:';
 
-/** Where a page ended: at a row of the log (`logId`) or at a decision (`eventId`), at `t`. */
+/** An entry and its place in the list (the id of a page cursor that ends at it). */
+interface Listed {
+  entry: StoredAuditEntry;
+  /** A log row's id, or `decision:<ts>:<eventId>`. */
+  key: string;
+}
+
+/** Where a page ended, at `t`: at a row of the log (`logId`) or at a decision. */
 interface AuditCursor {
   t: number;
   logId?: number;
-  eventId?: string;
+  decision?: { ts: number; eventId: string };
 }
 
 /** @throws InvalidCursorError */
 function decodeAuditCursor(cursor: string): AuditCursor {
   const key = decodeCursor(cursor);
-  if (key.id.startsWith(DECISION_ID)) return { t: key.t, eventId: key.id.slice(DECISION_ID.length) };
+  const decision = /^decision:(-?\d{1,16}):(.+)$/s.exec(key.id);
+  if (decision) return { t: key.t, decision: { ts: Number(decision[1]), eventId: decision[2] as string } };
   // Log ids are integers: a cursor with another id was not made here.
   if (!/^\d{1,15}$/.test(key.id)) throw new InvalidCursorError(cursor);
   return { t: key.t, logId: Number(key.id) };

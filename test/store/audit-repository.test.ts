@@ -20,11 +20,17 @@ beforeEach(async () => {
 afterEach(async () => cleanup());
 
 /** An assessment of `userId`'s login `eventId`, decided `action` for `codes`. */
-function decided(eventId: string, userId: string, action: Action, codes: ReasonCode[] = []): Assessment {
+function decided(
+  eventId: string,
+  userId: string,
+  action: Action,
+  codes: ReasonCode[] = [],
+  at = T0,
+): Assessment {
   return {
     eventId,
     userId,
-    timestamp: new Date(T0).toISOString(),
+    timestamp: new Date(at).toISOString(),
     riskScore: action === 'allow' ? 0.1 : 0.9,
     riskLevel: action === 'allow' ? 'low' : 'high',
     action,
@@ -123,6 +129,14 @@ describe('AuditRepository', () => {
       'decision.deny ann',
       'account.lock ann',
     ]);
+  });
+
+  it("lists a batch's decisions, all stored in one millisecond, latest login first", async () => {
+    const logins = [9, 10, 11, 2].map((n) => decided(`login-${n}`, `u${n}`, 'allow', [], T0 + n * 1000));
+    await assessments.insertMany(logins, T0 + 60_000);
+    for (const limit of [1, 2, 10]) {
+      expect((await pagesOf({ limit })).flat(), `pages of ${limit}`).toEqual(['u11', 'u10', 'u9', 'u2']);
+    }
   });
 
   it('pages through decisions and log rows of the same milliseconds without a gap or a repeat', async () => {

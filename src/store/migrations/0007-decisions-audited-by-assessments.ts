@@ -6,8 +6,9 @@ import type { SqlDialectName } from '../sql-dialect-name.js';
  * (src/store/audit-repository.ts merges both into the audit log it lists). The assessment already
  * said who was decided on, what, when and why; the copy in `audit_log` was ~220 bytes and four
  * B-tree inserts per scored event (docs/BENCHMARKS.md, session 22). This adds the index that lists
- * decisions in the audit log's order: by the time they were stored, then by event id. It is
- * appended to (`created_at` only grows), so it costs a fraction of what the copy did.
+ * decisions in the audit log's order: by the time they were stored, then (a batch is stored in one
+ * millisecond) by the login's own time and event id. It is appended to (`created_at` only grows),
+ * so it costs a fraction of what the copy did.
  *
  * The `decision.*` rows written before this stay in `audit_log` (the app never deletes from it);
  * the audit log lists decisions from the assessments alone, so they are not shown twice.
@@ -16,10 +17,10 @@ export function decisionsAuditedByAssessmentsMigration(_dialect: SqlDialectName)
   return {
     up: async (db: Kysely<unknown>) => {
       await db.schema
-        .createIndex('assessments_created_event')
+        .createIndex('assessments_created_ts_event')
         .ifNotExists()
         .on('assessments')
-        .columns(['created_at', 'event_id'])
+        .columns(['created_at', 'ts', 'event_id'])
         .execute();
     },
   };
