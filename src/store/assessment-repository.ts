@@ -149,6 +149,11 @@ export class AssessmentRepository {
   }
 }
 
+/** The codes of a `reason_codes` column ({@link reasonCodesColumn}), in the assessment's order. */
+export function reasonCodesOf(column: string): string[] {
+  return column.split(',').filter((code) => code !== '');
+}
+
 /** `,CODE_A,CODE_B,` (`,` when there is no reason). */
 function reasonCodesColumn(assessment: Pick<Assessment, 'reasons'>): string {
   let out = ',';

@@ -1,4 +1,5 @@
-import { type Insertable, type Kysely, sql } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
+import { reasonCodesOf } from './assessment-repository.js';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
 import { inTransaction } from './in-transaction.js';
@@ -188,18 +189,12 @@ export class AuditRepository {
     // After a row of the log, the decisions of that millisecond have all been listed.
     if (after?.logId !== undefined) q = q.where('created_at', '<', after.t);
     const d = after?.decision;
-    if (d !== undefined) {
-      // created_at <= t narrows the index range; the OR drops what that millisecond already showed.
-      q = q.where(
-        sql<boolean>`created_at <= ${after?.t} and (created_at < ${after?.t} or ts < ${d.ts} or (ts = ${d.ts} and event_id < ${d.eventId}))`,
-      );
-    }
-    const rows = await q
-      .orderBy('created_at', 'desc')
-      .orderBy('ts', 'desc')
-      .orderBy('event_id', 'desc')
-      .limit(limit + 1)
-      .execute();
+    const rows = await newestFirst(
+      q,
+      { time: 'created_at', id: ['ts', 'event_id'] },
+      d === undefined || after === undefined ? undefined : { t: after.t, id: [d.ts, d.eventId] },
+      limit,
+    ).execute();
     return rows.map((r) => ({
       entry: {
         id: `${DECISION_ID}${r.event_id}`,
@@ -210,7 +205,7 @@ export class AuditRepository {
         detail: {
           eventId: r.event_id,
           riskScore: r.risk_score,
-          reasons: r.reason_codes.split(',').filter((c) => c !== ''),
+          reasons: reasonCodesOf(r.reason_codes),
         },
       },
       key: `${DECISION_ID}${Number(r.ts)}:${r.event_id}`,

@@ -44,25 +44,31 @@ export function pageOf<Row, Item>(
 /**
  * Orders a list query newest first by (time, id), starts it after `after` (the decoded cursor) and
  * asks for `limit + 1` rows, the extra one for {@link pageOf}. Every list in the store pages the
- * same way; the column names are the table's time and id columns.
+ * same way; the column names are the table's time and id columns. The id may be several columns
+ * (ties broken by the first, then the next…), compared as one row value: `after.id` then has a
+ * value for each.
  */
 export function newestFirst<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
-  columns: { time: string; id: string },
-  after: { t: number; id: string | number } | undefined,
+  columns: { time: string; id: string | readonly string[] },
+  after: { t: number; id: string | number | readonly (string | number)[] } | undefined,
   limit: number,
 ): SelectQueryBuilder<DB, TB, O> {
   const time = sql.ref(columns.time);
-  const id = sql.ref(columns.id);
-  // time <= t narrows the index range; the OR then drops the rows of that millisecond already shown.
-  const rest =
-    after === undefined
-      ? query
-      : query.where(sql<boolean>`${time} <= ${after.t} and (${time} < ${after.t} or ${id} < ${after.id})`);
-  return rest
-    .orderBy(time, 'desc')
-    .orderBy(id, 'desc')
-    .limit(limit + 1);
+  const ids = (typeof columns.id === 'string' ? [columns.id] : columns.id).map((c) => sql.ref(c));
+  let rest = query;
+  if (after !== undefined) {
+    const values = Array.isArray(after.id) ? after.id : [after.id];
+    if (values.length !== ids.length)
+      throw new Error(`a cursor of ${values.length} ids for ${ids.length} columns`);
+    const id = sql`(${sql.join(ids)})`;
+    const value = sql`(${sql.join(values)})`;
+    // time <= t narrows the index range; the OR then drops the rows of that millisecond already shown.
+    rest = query.where(sql<boolean>`${time} <= ${after.t} and (${time} < ${after.t} or ${id} < ${value})`);
+  }
+  let ordered = rest.orderBy(time, 'desc');
+  for (const id of ids) ordered = ordered.orderBy(id, 'desc');
+  return ordered.limit(limit + 1);
 }
 
 export function encodeCursor(key: PageKey): string {

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ReasonCode } from '../../src/detect/reason-codes.js';
-import type { Action, Assessment } from '../../src/event/assessment.js';
 import { AssessmentRepository } from '../../src/store/assessment-repository.js';
 import { InvalidCursorError } from '../../src/store/page-cursor.js';
+import { assessment } from '../helpers/assessments.js';
 import { openTestDatabase } from './temp-database.js';
 
 const T0 = Date.UTC(2026, 0, 5);
@@ -15,30 +14,6 @@ beforeEach(async () => {
   cleanup = t.cleanup;
 });
 afterEach(async () => cleanup());
-
-function assessment(
-  eventId: string,
-  at: number,
-  over: { userId?: string; action?: Action; codes?: string[] } = {},
-): Assessment {
-  const action = over.action ?? 'allow';
-  return {
-    eventId,
-    userId: over.userId ?? 'alice',
-    timestamp: new Date(at).toISOString(),
-    riskScore: action === 'allow' ? 0.1 : 0.9,
-    riskLevel: action === 'allow' ? 'low' : 'high',
-    action,
-    accountLocked: false,
-    reasons: (over.codes ?? []).map((code) => ({
-      code: code as ReasonCode,
-      score: 0.5,
-      message: `${code} happened`,
-    })),
-    scores: { rules: 0.1 },
-    context: { country: 'FR', city: 'Lyon', asn: 3215, network: 'residential', device: { type: 'desktop' } },
-  };
-}
 
 /** Every page of a list, following nextCursor. */
 async function allPages(

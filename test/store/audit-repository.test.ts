@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ReasonCode } from '../../src/detect/reason-codes.js';
-import type { Action, Assessment } from '../../src/event/assessment.js';
 import { AssessmentRepository } from '../../src/store/assessment-repository.js';
 import { AuditRepository } from '../../src/store/audit-repository.js';
 import { InvalidCursorError } from '../../src/store/page-cursor.js';
+import { assessment } from '../helpers/assessments.js';
 import { openTestDatabase } from './temp-database.js';
 
 const T0 = Date.UTC(2026, 0, 5);
@@ -18,28 +17,6 @@ beforeEach(async () => {
   cleanup = t.cleanup;
 });
 afterEach(async () => cleanup());
-
-/** An assessment of `userId`'s login `eventId`, decided `action` for `codes`. */
-function decided(
-  eventId: string,
-  userId: string,
-  action: Action,
-  codes: ReasonCode[] = [],
-  at = T0,
-): Assessment {
-  return {
-    eventId,
-    userId,
-    timestamp: new Date(at).toISOString(),
-    riskScore: action === 'allow' ? 0.1 : 0.9,
-    riskLevel: action === 'allow' ? 'low' : 'high',
-    action,
-    accountLocked: false,
-    reasons: codes.map((code) => ({ code, score: 0.5, message: `${code} happened` })),
-    scores: { rules: 0.1 },
-    context: { network: 'residential', device: { type: 'desktop' } },
-  };
-}
 
 /** Every entry of a filtered list, `limit` at a time: each page's ids. */
 async function pagesOf(filter: Omit<Parameters<AuditRepository['list']>[0], 'cursor'>): Promise<string[][]> {
@@ -100,9 +77,12 @@ describe('AuditRepository', () => {
   });
 
   it('lists every decision from its assessment, among the log rows, by the time it was stored', async () => {
-    await assessments.insertMany([decided('e1', 'ann', 'deny', ['BRUTE_FORCE', 'NEW_DEVICE'])], T0 + 10);
+    await assessments.insertMany(
+      [assessment('e1', T0, { userId: 'ann', action: 'deny', codes: ['BRUTE_FORCE', 'NEW_DEVICE'] })],
+      T0 + 10,
+    );
     await audit.append([{ at: T0 + 10, actor: 'loginguard', action: 'account.lock', target: 'ann' }]);
-    await assessments.insertMany([decided('e2', 'bob', 'allow')], T0 + 20);
+    await assessments.insertMany([assessment('e2', T0, { userId: 'bob' })], T0 + 20);
     await audit.append([{ at: T0 + 30, actor: 'key:ak_1', action: 'account.unlock', target: 'ann' }]);
     const page = await audit.list({ limit: 10 });
     expect(page.items.map((e) => `${e.at - T0} ${e.action} ${e.target}`)).toEqual([
@@ -132,7 +112,7 @@ describe('AuditRepository', () => {
   });
 
   it("lists a batch's decisions, all stored in one millisecond, latest login first", async () => {
-    const logins = [9, 10, 11, 2].map((n) => decided(`login-${n}`, `u${n}`, 'allow', [], T0 + n * 1000));
+    const logins = [9, 10, 11, 2].map((n) => assessment(`login-${n}`, T0 + n * 1000, { userId: `u${n}` }));
     await assessments.insertMany(logins, T0 + 60_000);
     for (const limit of [1, 2, 10]) {
       expect((await pagesOf({ limit })).flat(), `pages of ${limit}`).toEqual(['u11', 'u10', 'u9', 'u2']);
@@ -143,7 +123,9 @@ describe('AuditRepository', () => {
     // 3 decisions and 2 log rows in each of 4 milliseconds, pages of every size from 1 to 21.
     const expected: string[] = [];
     for (let ms = 3; ms >= 0; ms--) {
-      const decisions = ['c', 'b', 'a'].map((x) => decided(`e${ms}${x}`, `u${ms}${x}`, 'challenge'));
+      const decisions = ['c', 'b', 'a'].map((x) =>
+        assessment(`e${ms}${x}`, T0, { userId: `u${ms}${x}`, action: 'challenge' }),
+      );
       await assessments.insertMany(decisions, T0 + ms);
       await audit.append([0, 1].map((k) => ({ at: T0 + ms, actor: 'cli', action: `x.${ms}${k}` })));
       expected.unshift(`x.${ms}0`, `x.${ms}1`, `u${ms}a`, `u${ms}b`, `u${ms}c`);
@@ -163,7 +145,7 @@ describe('AuditRepository', () => {
   });
 
   it('lists no decision twice: the decision rows written to the log before migration 0007 are left out', async () => {
-    await assessments.insertMany([decided('e1', 'ann', 'allow')], T0);
+    await assessments.insertMany([assessment('e1', T0, { userId: 'ann' })], T0);
     await audit.append([
       { at: T0, actor: 'loginguard', action: 'decision.allow', target: 'ann', detail: { eventId: 'e1' } },
     ]);
