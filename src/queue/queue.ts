@@ -8,16 +8,19 @@ export interface QueuedEvent {
   attempts: number;
   enqueuedAt: number;
   /**
-   * The event as the queue stored it (`encodeLoginEvent`), when it keeps it so: the worker stores
-   * that text in `events` as is rather than encoding the event again.
+   * The queue stored the event in `events` when it accepted it (the embedded queue, which shares
+   * the service's database): the worker does not write it there again. Otherwise the worker does.
    */
-  payload?: string;
+  recorded?: boolean;
 }
 
 /** What {@link Queue.enqueue} did with each event, by eventId. */
 export interface EnqueueResult {
   accepted: string[];
-  /** Already queued (or twice in the same call): not queued again. */
+  /**
+   * Already queued (or twice in the same call), or, for a queue that stores events in `events`,
+   * already received before (same eventId and time): not queued again.
+   */
   duplicates: string[];
 }
 

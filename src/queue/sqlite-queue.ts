@@ -2,6 +2,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { LoginEvent } from '../event/login-event.js';
 import { chunked } from '../store/chunked.js';
 import { type Database, openSqliteDatabase, type SqliteOptions } from '../store/database.js';
+import { keyIn } from '../store/event-key.js';
 import { decodeLoginEvent, encodeLoginEvent } from '../store/login-event-json.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { RelaxedCommit } from '../store/relaxed-commit.js';
@@ -42,7 +43,8 @@ const MAX_ERROR_LENGTH = 2000;
 interface LeasedRow {
   seq: number;
   event_id: string;
-  payload: string;
+  /** The event's JSON, from its row in `events`; null when that row is gone (retention). */
+  payload: string | null;
   enqueued_at: number;
   attempts: number;
 }
@@ -57,6 +59,14 @@ interface LeasedRow {
  * event again, which the worker skips. The hot statements
  * are written as SQL text once per chunk size and reused as prepared statements; multi-row
  * inserts carry up to 500 events per statement.
+ *
+ * The queue holds a reference to each event, not the event: `enqueue` stores the event in `events`
+ * (where the worker used to store it once it was scored) and queues its key, in one transaction,
+ * so each event's JSON is written once instead of twice and never deleted from the queue's pages
+ * (docs/BENCHMARKS.md, session 23: the scoring thread 47 → 42 µs per event). An event whose
+ * `events` row exists already (same id and time: it was received before) is a duplicate, whether
+ * it is still queued or was scored long ago. A take reads the JSON through the key; an event whose
+ * row is gone (retention ran while it waited) goes to the failed list, its error saying so.
  *
  * A lease is not owned: `ack`, `fail` and `release` act on the event whoever holds it. With the
  * single consumer of the embedded deployment that is enough; several consumers would need a
@@ -108,17 +118,34 @@ export class SqliteQueue implements Queue {
       if (events.length === 0) return { accepted: [], duplicates: [] };
       // Encoded before BEGIN: the transaction holds the file's one write lock, which the worker's
       // commits wait for.
-      const statements = chunked(events, 5).map((chunk) => {
-        const params: unknown[] = [];
-        for (const e of chunk)
-          params.push(e.eventId, e.userId, userBucket(e.userId), encodeLoginEvent(e), nowMs);
-        return CompiledQuery.raw(insertSql(chunk.length), params);
+      const chunks = chunked(events, 5).map((chunk) => {
+        const queued: unknown[] = [];
+        const stored: unknown[] = [];
+        for (const e of chunk) {
+          queued.push(e.eventId, e.userId, userBucket(e.userId), e.timestampMs, nowMs);
+          stored.push(e.eventId, e.userId, e.timestampMs, nowMs, encodeLoginEvent(e));
+        }
+        return {
+          queue: CompiledQuery.raw(insertSql('queue', chunk.length), queued),
+          events: CompiledQuery.raw(insertSql('events', chunk.length), stored),
+        };
       });
       const inserted = new Set<string>();
       await this.db.transaction().execute(async (trx) => {
-        for (const statement of statements) {
-          const { rows } = await trx.executeQuery<{ event_id: string }>(statement);
-          for (const row of rows) inserted.add(row.event_id);
+        for (const chunk of chunks) {
+          // Queued (not queued already), then stored (not received before): an event is accepted
+          // when both are new; one whose row was in `events` already is taken out of the queue again.
+          const queued = new Set<string>();
+          for (const row of (await trx.executeQuery<{ event_id: string }>(chunk.queue)).rows)
+            queued.add(row.event_id);
+          for (const row of (await trx.executeQuery<{ event_id: string }>(chunk.events)).rows) {
+            if (queued.delete(row.event_id)) inserted.add(row.event_id);
+          }
+          for (const ids of chunked([...queued], 1)) {
+            await trx.executeQuery(
+              CompiledQuery.raw(`DELETE FROM queue WHERE event_id IN (${marks(ids.length)})`, ids),
+            );
+          }
         }
       });
       const accepted: string[] = [];
@@ -307,8 +334,18 @@ export class SqliteQueue implements Queue {
    */
   private lease(sqlText: string, params: unknown[], nowMs: number): Promise<QueuedEvent[]> {
     return this.db.transaction().execute(async (trx) => {
-      const { rows } = await trx.executeQuery<LeasedRow>(CompiledQuery.raw(sqlText, params));
+      const { rows } = await trx.executeQuery<LeasedRow & { ts: number }>(CompiledQuery.raw(sqlText, params));
       rows.sort((a, b) => a.seq - b.seq);
+      // RETURNING reads the updated table alone: the events' JSON comes with a second statement.
+      const payloads = new Map<string, string>();
+      for (const chunk of chunked(rows, 2)) {
+        const found = await trx
+          .selectFrom('events')
+          .select(['event_id', 'payload'])
+          .where(keyIn(chunk.map((r) => ({ eventId: r.event_id, timestampMs: Number(r.ts) }))))
+          .execute();
+        for (const row of found) payloads.set(row.event_id, row.payload);
+      }
       const out: QueuedEvent[] = [];
       const exhausted: string[] = [];
       for (const row of rows) {
@@ -316,7 +353,7 @@ export class SqliteQueue implements Queue {
           exhausted.push(row.event_id);
           continue;
         }
-        const event = decodePayload(row.payload);
+        const event = decodePayload(payloads.get(row.event_id) ?? null);
         if (typeof event === 'string') {
           await moveToFailed(trx, [row.event_id], event, nowMs, 0);
           continue;
@@ -326,7 +363,7 @@ export class SqliteQueue implements Queue {
           event,
           attempts: row.attempts,
           enqueuedAt: Number(row.enqueued_at),
-          payload: row.payload,
+          recorded: true,
         });
       }
       // attempts was just counted up for a delivery that does not happen: store the real count.
@@ -338,8 +375,8 @@ export class SqliteQueue implements Queue {
   /**
    * Single consumer: hands out up to `max` of these rows (oldest first) that are not leased,
    * leasing them in memory. Before they are handed out, the mark moves past them (`mark`: a take,
-   * not the synchronous path's takeUser) and what is past the attempts bound or cannot be decoded
-   * goes to the failed list, in one transaction.
+   * not the synchronous path's takeUser) and what is past the attempts bound, cannot be decoded
+   * or is no longer stored goes to the failed list, in one transaction.
    */
   private async deliver(
     rows: readonly LeasedRow[],
@@ -373,7 +410,7 @@ export class SqliteQueue implements Queue {
         event,
         attempts,
         enqueuedAt: Number(row.enqueued_at),
-        payload: row.payload,
+        recorded: true,
       });
     }
     const moveMark = mark && through > this.markedThrough;
@@ -419,16 +456,21 @@ export const DEPTH_SQL = {
   leased: 'SELECT COUNT(*) AS n FROM queue WHERE leased_until > ?',
 } as const;
 
-const LEASED_COLUMNS = 'seq, event_id, payload, enqueued_at, attempts';
+/** What UPDATE … RETURNING gives of a leased row (the event's JSON is read with its key after). */
+const LEASED_COLUMNS = 'seq, event_id, ts, enqueued_at, attempts';
+
+/** A queued row with its event's JSON, from the event's row in `events` (null when it is gone). */
+const WITH_PAYLOAD = `SELECT q.seq AS seq, q.event_id AS event_id, e.payload AS payload, q.enqueued_at AS enqueued_at,
+  q.attempts AS attempts FROM queue q LEFT JOIN events e ON e.ts = q.ts AND e.event_id = q.event_id`;
 
 /**
  * Single consumer: the oldest rows after a queue position, leased or not (the leases are in
  * memory); parameters: the position, how many.
  */
-const OLDEST_SQL = `SELECT ${LEASED_COLUMNS} FROM queue WHERE seq > ? ORDER BY seq LIMIT ?`;
+const OLDEST_SQL = `${WITH_PAYLOAD} WHERE q.seq > ? ORDER BY q.seq LIMIT ?`;
 
 /** Single consumer: one user's oldest rows; parameters userBucket(userId), userId, how many (-1: all). */
-const USER_OLDEST_SQL = `SELECT ${LEASED_COLUMNS} FROM queue WHERE user_bucket = ? AND user_id = ? ORDER BY seq LIMIT ?`;
+const USER_OLDEST_SQL = `${WITH_PAYLOAD} WHERE q.user_bucket = ? AND q.user_id = ? ORDER BY q.seq LIMIT ?`;
 
 /** Single consumer, hasReady: the ids only, through the per-user index. */
 const USER_IDS_SQL = 'SELECT event_id FROM queue WHERE user_bucket = ? AND user_id = ? ORDER BY seq LIMIT ?';
@@ -465,26 +507,35 @@ export const USER_READY_SQL = {
   singleTake: USER_OLDEST_SQL,
 } as const;
 
-const insertSqlBySize = new Map<number, string>();
+const insertSqlBySize = new Map<string, string>();
 
-function insertSql(rows: number): string {
-  let text = insertSqlBySize.get(rows);
+/** The multi-row insert of `enqueue` into `table`, returning the ids it inserted. */
+function insertSql(table: 'queue' | 'events', rows: number): string {
+  const key = `${table} ${rows}`;
+  let text = insertSqlBySize.get(key);
   if (text === undefined) {
     const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ');
-    text = `INSERT INTO queue (event_id, user_id, user_bucket, payload, enqueued_at) VALUES ${values} ON CONFLICT (event_id) DO NOTHING RETURNING event_id`;
-    insertSqlBySize.set(rows, text);
+    text =
+      table === 'queue'
+        ? `INSERT INTO queue (event_id, user_id, user_bucket, ts, enqueued_at) VALUES ${values} ON CONFLICT (event_id) DO NOTHING RETURNING event_id`
+        : `INSERT INTO events (event_id, user_id, ts, received_at, payload) VALUES ${values} ON CONFLICT (ts, event_id) DO NOTHING RETURNING event_id`;
+    insertSqlBySize.set(key, text);
   }
   return text;
 }
 
-/** The queued event, or the failed-list error saying why its stored payload cannot be read. */
-function decodePayload(payload: string): LoginEvent | string {
+/** The queued event, or the failed-list error saying why it cannot be read (null: its row is gone). */
+function decodePayload(payload: string | null): LoginEvent | string {
+  if (payload === null) return NOT_STORED;
   try {
     return decodeLoginEvent(payload);
   } catch (error) {
     return `undecodable payload: ${error instanceof Error ? error.message : String(error)}`;
   }
 }
+
+/** Failed-list error for a queued event whose row in `events` was deleted before it was scored. */
+export const NOT_STORED = 'the event is no longer stored (deleted by retention before it was scored)';
 
 function marks(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
@@ -505,7 +556,8 @@ async function moveToFailed(
     await trx.executeQuery(
       CompiledQuery.raw(
         `INSERT INTO queue_failed (event_id, user_id, payload, enqueued_at, attempts, failed_at, error)
-         SELECT event_id, user_id, payload, enqueued_at, MAX(attempts + ?, 0), ?, ? FROM queue WHERE event_id IN (${list})
+         SELECT q.event_id, q.user_id, COALESCE(e.payload, ''), q.enqueued_at, MAX(q.attempts + ?, 0), ?, ?
+         FROM queue q LEFT JOIN events e ON e.ts = q.ts AND e.event_id = q.event_id WHERE q.event_id IN (${list})
          ON CONFLICT (event_id) DO UPDATE SET user_id = excluded.user_id, payload = excluded.payload,
            enqueued_at = excluded.enqueued_at, attempts = excluded.attempts, failed_at = excluded.failed_at,
            error = excluded.error`,

@@ -107,8 +107,11 @@ export interface QueueTable {
   user_id: string;
   /** `userBucket(user_id)` (src/store/user-bucket.ts): leads the per-user index. */
   user_bucket: number;
-  /** The LoginEvent as JSON text. */
-  payload: string;
+  /**
+   * The event's time: with `event_id`, the key of its row in `events`, where the API stored it
+   * when it queued it (migration 0008).
+   */
+  ts: EpochMsColumn;
   enqueued_at: EpochMsColumn;
   /** Deliveries so far. */
   attempts: ColumnType<number, number | undefined, number>;

@@ -33,18 +33,13 @@ export class EventRepository {
    * The rows of `events`, encoded. Pure: a writer that shares the database's one write lock
    * encodes before it begins its transaction (see {@link GroupCommit}), not while holding it.
    */
-  static rowsOf(
-    events: readonly LoginEvent[],
-    receivedAt: number,
-    /** Events already encoded (`encodeLoginEvent`), by eventId: used as they are. */
-    encoded?: ReadonlyMap<string, string>,
-  ): EventRow[] {
+  static rowsOf(events: readonly LoginEvent[], receivedAt: number): EventRow[] {
     return events.map((e) => ({
       event_id: e.eventId,
       user_id: e.userId,
       ts: e.timestampMs,
       received_at: receivedAt,
-      payload: encoded?.get(e.eventId) ?? encodeLoginEvent(e),
+      payload: encodeLoginEvent(e),
     }));
   }
 

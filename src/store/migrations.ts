@@ -8,6 +8,7 @@ import { userBucketsMigration } from './migrations/0004-user-buckets.js';
 import { queueTakenMigration } from './migrations/0005-queue-taken.js';
 import { assessmentReasonsOnceMigration } from './migrations/0006-assessment-reasons-once.js';
 import { decisionsAuditedByAssessmentsMigration } from './migrations/0007-decisions-audited-by-assessments.js';
+import { queueRefersToEventsMigration } from './migrations/0008-queue-refers-to-events.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
 
 /**
@@ -24,6 +25,7 @@ export function migrationProvider(dialect: SqlDialectName = 'sqlite'): Migration
     '0005-queue-taken': queueTakenMigration(dialect),
     '0006-assessment-reasons-once': assessmentReasonsOnceMigration(dialect),
     '0007-decisions-audited-by-assessments': decisionsAuditedByAssessmentsMigration(dialect),
+    '0008-queue-refers-to-events': queueRefersToEventsMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

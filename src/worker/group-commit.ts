@@ -13,9 +13,8 @@ import { StorageUnavailableError } from '../store/storage-unavailable.js';
 
 /** What scoring some events changed: written together, or not at all. */
 export interface WriteSet {
+  /** The events scored that are not in `events` yet (the embedded queue stored its own there). */
   events: LoginEvent[];
-  /** Some of `events` as the queue stored them (JSON, by eventId): written as is, not encoded again. */
-  stored: Map<string, string>;
   assessments: Assessment[];
   /**
    * Each changed user's baseline, encoded when the unit that changed it finished scoring: the
@@ -41,7 +40,6 @@ export interface WriteSet {
 export function emptyWriteSet(generation: number): WriteSet {
   return {
     events: [],
-    stored: new Map(),
     assessments: [],
     profiles: new Map(),
     locks: new Map(),
@@ -208,7 +206,7 @@ export class GroupCommit {
     const at = this.now();
     // Encoded before BEGIN: the transaction holds the file's one write lock, which the API's
     // enqueue waits for; encoding the rows inside held it ~14% longer (docs/BENCHMARKS.md).
-    const events = EventRepository.rowsOf(set.events, at, set.stored);
+    const events = EventRepository.rowsOf(set.events, at);
     const assessments = AssessmentRepository.rowsOf(set.assessments, at);
     const audit = AuditRepository.rowsOf(set.audit);
     await db.transaction().execute(async (trx) => {
@@ -247,9 +245,9 @@ function add(into: Waiting, set: WriteSet, done: Waiting['done']): void {
   for (const d of done) into.done.push(d);
 }
 
-/** The users whose rows a write set writes (an assessment's event is in `events`). */
+/** The users whose rows a write set writes. */
 function* usersOf(set: WriteSet): Iterable<string> {
-  for (const e of set.events) yield e.userId;
+  for (const a of set.assessments) yield a.userId;
   yield* set.profiles.keys();
   yield* set.locks.keys();
 }
@@ -257,7 +255,6 @@ function* usersOf(set: WriteSet): Iterable<string> {
 function merge(into: WriteSet, from: WriteSet): void {
   into.durable ||= from.durable;
   for (const e of from.events) into.events.push(e);
-  for (const [k, v] of from.stored) into.stored.set(k, v);
   for (const a of from.assessments) into.assessments.push(a);
   for (const [k, v] of from.profiles) into.profiles.set(k, v);
   for (const [k, v] of from.locks) into.locks.set(k, v);

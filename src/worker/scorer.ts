@@ -207,15 +207,15 @@ export class Scorer {
             );
           }
           generation = this.generation;
-          const slice: LoginEvent[] = [];
-          const stored = new Map<string, string>();
+          const slice: QueuedEvent[] = [];
           while (held.next < batch.length && slice.length < SCORE_SLICE) {
             const item = batch[held.next++] as QueuedEvent;
-            if (held.claimed.has(item)) continue;
-            slice.push(item.event);
-            if (item.payload !== undefined) stored.set(item.event.eventId, item.payload);
+            if (!held.claimed.has(item)) slice.push(item);
           }
-          return this.scoreUnit(slice, stored);
+          return this.scoreUnit(
+            slice.map((q) => q.event),
+            recordedOf(slice),
+          );
         });
         outcome.assessed.push(...unit.outcome.assessed);
         outcome.skipped.push(...unit.outcome.skipped);
@@ -247,8 +247,8 @@ export class Scorer {
         ? await this.options.queue.takeUser(event.userId, this.options.leaseMs, this.now())
         : [];
       const queued = [...held, ...waiting];
-      const earlier = queued.filter((q) => q.event.eventId !== event.eventId).map((q) => q.event);
-      const unit = await this.scoreUnit([...earlier, event]);
+      const earlier = queued.filter((q) => q.event.eventId !== event.eventId);
+      const unit = await this.scoreUnit([...earlier.map((q) => q.event), event], recordedOf(earlier));
       // The caller answers a login from this: fsync'd before the answer (see GroupCommit).
       unit.set.durable = true;
       return { ...unit, earlier: queued };
@@ -469,12 +469,11 @@ export class Scorer {
 
   private async scoreUnit(
     events: readonly LoginEvent[],
-    /** The queue's JSON of some of `events`, by eventId: becomes `WriteSet.stored` (extra entries are never read). */
-    stored?: Map<string, string>,
+    /** The eventIds of those the queue stored in `events` already (see `QueuedEvent.recorded`). */
+    recorded: ReadonlySet<string> = new Set(),
   ): Promise<{ set: WriteSet; outcome: BatchOutcome }> {
     const outcome: BatchOutcome = { assessed: [], skipped: [], poison: [] };
     const set = emptyWriteSet(this.generation);
-    if (stored) set.stored = stored;
     const done = await new AssessmentRepository(this.readDb).existing(events);
     const seen = new Set<string>();
     const fresh: LoginEvent[] = [];
@@ -508,7 +507,7 @@ export class Scorer {
       }
       outcome.assessed.push(assessment);
       this.pending.add(event.eventId);
-      set.events.push(event);
+      if (!recorded.has(event.eventId)) set.events.push(event);
       // The assessment is the decision's audit entry too (src/store/audit-repository.ts).
       set.assessments.push(assessment);
     }
@@ -538,6 +537,13 @@ export class Scorer {
     if (inFlight) await this.commits.flushed();
     return { set, outcome };
   }
+}
+
+/** The eventIds of the queued events the queue stored in `events` itself. */
+function recordedOf(items: readonly QueuedEvent[]): Set<string> {
+  const ids = new Set<string>();
+  for (const q of items) if (q.recorded) ids.add(q.event.eventId);
+  return ids;
 }
 
 /** A batch being scored a slice at a time: what is scored so far, and what a synchronous assessment took. */

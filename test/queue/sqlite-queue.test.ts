@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { DEPTH_SQL, SqliteQueue, USER_READY_SQL } from '../../src/queue/sqlite-queue.js';
+import { DEPTH_SQL, NOT_STORED, SqliteQueue, USER_READY_SQL } from '../../src/queue/sqlite-queue.js';
 import { type Database, openSqliteDatabase } from '../../src/store/database.js';
+import { EventRepository } from '../../src/store/event-repository.js';
 import { loginEvent } from '../helpers/login-events.js';
 import { openTestDatabase, tempDatabaseFile } from '../store/temp-database.js';
 import { describeQueueContract, type QueueFixture } from './queue-contract.js';
@@ -30,18 +31,65 @@ for (const singleConsumer of [false, true]) {
 describe('SqliteQueue', () => {
   const T0 = Date.UTC(2026, 0, 5);
 
-  it('sends an event whose stored payload cannot be read to the failed list, and goes on', async () => {
+  for (const singleConsumer of [false, true]) {
+    const mode = singleConsumer ? 'one consumer' : 'shared';
+    it(`${mode}: sends an event whose stored JSON cannot be read to the failed list, and goes on`, async () => {
+      const { db, cleanup } = await openTestDatabase();
+      try {
+        const queue = new SqliteQueue(db, { singleConsumer });
+        const [bad, good] = [loginEvent({ at: T0 }), loginEvent({ at: T0 + 1 })];
+        await queue.enqueue([bad, good], T0);
+        await sql`update events set payload = '{"eventId":' where event_id = ${bad.eventId}`.execute(db);
+        const taken = await queue.take(10, 1000, T0);
+        expect(taken.map((q) => q.event.eventId)).toEqual([good.eventId]);
+        const failed = await queue.listFailed(10);
+        expect(failed.map((f) => f.eventId)).toEqual([bad.eventId]);
+        expect(failed[0]?.error).toMatch(/^undecodable payload: /);
+        expect(failed[0]?.payload).toBe('{"eventId":');
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it(`${mode}: fails an event whose row retention deleted while it waited, saying so, and goes on`, async () => {
+      const { db, cleanup } = await openTestDatabase();
+      try {
+        const queue = new SqliteQueue(db, { singleConsumer });
+        const [old, recent] = [loginEvent({ at: T0 }), loginEvent({ at: T0 + 86_400_000 })];
+        await queue.enqueue([old, recent], T0);
+        expect(await new EventRepository(db).deleteOlderThan(T0 + 1)).toBe(1);
+        const taken = await queue.take(10, 1000, T0);
+        expect(taken.map((q) => q.event.eventId)).toEqual([recent.eventId]);
+        const failed = await queue.listFailed(10);
+        expect(failed.map((f) => [f.eventId, f.error])).toEqual([[old.eventId, NOT_STORED]]);
+        expect((await queue.depth(T0)).ready + (await queue.depth(T0)).leased).toBe(1);
+      } finally {
+        await cleanup();
+      }
+    });
+  }
+
+  it('stores an accepted event in `events` at once; one received before (same id and time) is a duplicate, even long after it was scored', async () => {
     const { db, cleanup } = await openTestDatabase();
     try {
       const queue = new SqliteQueue(db);
-      const [bad, good] = [loginEvent({ at: T0 }), loginEvent({ at: T0 + 1 })];
-      await queue.enqueue([bad, good], T0);
-      await sql`update queue set payload = '{"eventId":' where event_id = ${bad.eventId}`.execute(db);
-      const taken = await queue.take(10, 1000, T0);
-      expect(taken.map((q) => q.event.eventId)).toEqual([good.eventId]);
-      const failed = await queue.listFailed(10);
-      expect(failed.map((f) => f.eventId)).toEqual([bad.eventId]);
-      expect(failed[0]?.error).toMatch(/^undecodable payload: /);
+      const events = new EventRepository(db);
+      const first = loginEvent({ at: T0 });
+      expect(await queue.enqueue([first], T0)).toEqual({ accepted: [first.eventId], duplicates: [] });
+      expect(await events.get(first.eventId, T0)).toEqual(first);
+      // Taken and acked: gone from the queue, still in `events`.
+      await queue.ack((await queue.take(10, 1000, T0)).map((q) => q.event.eventId));
+      expect((await queue.depth(T0)).ready).toBe(0);
+      const second = loginEvent({ at: T0 + 1 });
+      expect(await queue.enqueue([first, second], T0 + 5000)).toEqual({
+        accepted: [second.eventId],
+        duplicates: [first.eventId],
+      });
+      expect((await queue.take(10, 1000, T0 + 5000)).map((q) => q.event.eventId)).toEqual([second.eventId]);
+      // The first copy stands: received when it was first accepted.
+      const { rows } = await sql<{ received_at: number }>`
+        select received_at from events where event_id = ${first.eventId}`.execute(db);
+      expect(rows.map((r) => Number(r.received_at))).toEqual([T0]);
     } finally {
       await cleanup();
     }

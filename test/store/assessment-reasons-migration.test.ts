@@ -27,6 +27,7 @@ describe('migration 0006-assessment-reasons-once', () => {
       expect(await migrateToLatest(db)).toEqual([
         '0006-assessment-reasons-once',
         '0007-decisions-audited-by-assessments',
+        '0008-queue-refers-to-events',
       ]);
 
       const columns = await sql<{ name: string }>`select name from pragma_table_info('assessments')`.execute(

@@ -59,6 +59,7 @@ describe('migrateToLatest', () => {
         '0005-queue-taken',
         '0006-assessment-reasons-once',
         '0007-decisions-audited-by-assessments',
+        '0008-queue-refers-to-events',
       ]);
       expect(await migrateToLatest(first)).toEqual([]);
       await new EventRepository(first).insertMany([loginEvent({ eventId: 'kept', at: T0 })], T0);

@@ -39,6 +39,7 @@ describe('migration 0004-user-buckets', () => {
         '0005-queue-taken',
         '0006-assessment-reasons-once',
         '0007-decisions-audited-by-assessments',
+        '0008-queue-refers-to-events',
       ]);
 
       for (const table of ['assessments', 'queue']) {

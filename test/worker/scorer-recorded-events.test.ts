@@ -12,34 +12,41 @@ import { openTestDatabase } from '../store/temp-database.js';
 const T0 = Date.UTC(2026, 0, 5);
 
 describe('Scorer: events from the queue', () => {
-  it('stores the text the queue kept for an event, not a second encoding; an event it never queued is encoded', async () => {
+  it('leaves a queued event as the queue stored it when it was accepted; stores one it never queued', async () => {
     const { db, cleanup } = await openTestDatabase();
     try {
       const config = resolveScoringConfig();
       const queue = new SqliteQueue(db, { singleConsumer: true });
+      const scorerNow = T0 + 5000;
       const scorer = new Scorer({
         db,
         queue,
         pipeline: createPipeline({ enricher: createEnricher(), config }),
         scoring: config,
         leaseMs: 60_000,
+        now: () => scorerNow,
       });
+      const rows = async () =>
+        (
+          await sql<{ event_id: string; received_at: number }>`
+            select event_id, received_at from events order by ts`.execute(db)
+        ).rows.map((r) => ({ id: r.event_id, receivedAt: Number(r.received_at) }));
+
       const queued = loginEvent({ eventId: 'queued', userId: 'alice', at: T0 });
       await queue.enqueue([queued], T0);
-      // The same event in another layout (indented): only a copy of the queue's text looks like this.
-      const layout = JSON.stringify(JSON.parse(JSON.stringify(queued)), null, 1);
-      await sql`update queue set payload = ${layout} where event_id = 'queued'`.execute(db);
+      // Stored as soon as it is accepted, before any worker has seen it.
+      expect(await rows()).toEqual([{ id: 'queued', receivedAt: T0 }]);
 
       const taken = await queue.take(10, 60_000, T0);
-      expect(taken[0]?.payload).toBe(layout);
+      expect(taken.map((q) => q.recorded)).toEqual([true]);
       expect((await scorer.scoreBatch(taken)).assessed).toHaveLength(1);
       await scorer.assessNow(loginEvent({ eventId: 'direct', userId: 'alice', at: T0 + 60_000 }));
 
-      const { rows } = await sql<{ event_id: string; payload: string }>`
-        select event_id, payload from events order by ts`.execute(db);
-      expect(rows.map((r) => r.event_id)).toEqual(['queued', 'direct']);
-      expect(rows[0]?.payload).toBe(layout);
-      expect(rows[1]?.payload).not.toContain('\n');
+      // The queued one once, as received; the synchronous one stored by the scorer when scored.
+      expect(await rows()).toEqual([
+        { id: 'queued', receivedAt: T0 },
+        { id: 'direct', receivedAt: scorerNow },
+      ]);
       expect(await new EventRepository(db).get('queued', T0)).toEqual(queued);
       await scorer.close();
     } finally {
