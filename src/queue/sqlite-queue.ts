@@ -125,21 +125,26 @@ export class SqliteQueue implements Queue {
           queued.push(e.eventId, e.userId, userBucket(e.userId), e.timestampMs, nowMs);
           stored.push(e.eventId, e.userId, e.timestampMs, nowMs, encodeLoginEvent(e));
         }
-        return {
-          queue: CompiledQuery.raw(insertSql('queue', chunk.length), queued),
-          events: CompiledQuery.raw(insertSql('events', chunk.length), stored),
-        };
+        return { size: chunk.length, queued, stored };
       });
       const inserted = new Set<string>();
       await this.db.transaction().execute(async (trx) => {
         for (const chunk of chunks) {
           // Queued (not queued already), then stored (not received before): an event is accepted
-          // when both are new; one whose row was in `events` already is taken out of the queue again.
+          // when both are new. Only what was queued is stored (an id queued already with another
+          // time leaves no row behind); what was received before is taken out of the queue again.
           const queued = new Set<string>();
-          for (const row of (await trx.executeQuery<{ event_id: string }>(chunk.queue)).rows)
-            queued.add(row.event_id);
-          for (const row of (await trx.executeQuery<{ event_id: string }>(chunk.events)).rows) {
-            if (queued.delete(row.event_id)) inserted.add(row.event_id);
+          const { rows } = await trx.executeQuery<{ event_id: string }>(
+            CompiledQuery.raw(insertSql('queue', chunk.size), chunk.queued),
+          );
+          for (const row of rows) queued.add(row.event_id);
+          const stored =
+            queued.size === chunk.size ? chunk.stored : onlyQueued(chunk.stored, queued, STORED_COLUMNS);
+          if (stored.length > 0) {
+            const { rows: storedRows } = await trx.executeQuery<{ event_id: string }>(
+              CompiledQuery.raw(insertSql('events', stored.length / STORED_COLUMNS), stored),
+            );
+            for (const row of storedRows) if (queued.delete(row.event_id)) inserted.add(row.event_id);
           }
           for (const ids of chunked([...queued], 1)) {
             await trx.executeQuery(
@@ -522,6 +527,18 @@ function insertSql(table: 'queue' | 'events', rows: number): string {
     insertSqlBySize.set(key, text);
   }
   return text;
+}
+
+/** Parameters per `events` row of the enqueue (event_id first). */
+const STORED_COLUMNS = 5;
+
+/** The rows of `params` (`columns` each, the event id first) whose event id is in `ids`. */
+function onlyQueued(params: readonly unknown[], ids: ReadonlySet<string>, columns: number): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < params.length; i += columns) {
+    if (ids.has(params[i] as string)) for (let j = i; j < i + columns; j++) out.push(params[j]);
+  }
+  return out;
 }
 
 /** The queued event, or the failed-list error saying why it cannot be read (null: its row is gone). */

@@ -95,6 +95,29 @@ describe('SqliteQueue', () => {
     }
   });
 
+  it('refuses an id queued already with another time, leaving no row of it in `events`', async () => {
+    const { db, cleanup } = await openTestDatabase();
+    try {
+      const queue = new SqliteQueue(db);
+      const first = loginEvent({ at: T0 });
+      const sameIdLater = { ...first, timestampMs: T0 + 60_000 };
+      const other = loginEvent({ at: T0 + 1 });
+      await queue.enqueue([first], T0);
+      expect(await queue.enqueue([sameIdLater, other], T0 + 1000)).toEqual({
+        accepted: [other.eventId],
+        duplicates: [first.eventId],
+      });
+      const { rows } = await sql<{ event_id: string; ts: number }>`
+        select event_id, ts from events order by ts`.execute(db);
+      expect(rows.map((r) => [r.event_id, Number(r.ts)])).toEqual([
+        [first.eventId, T0],
+        [other.eventId, T0 + 1],
+      ]);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('delivers an event five times by default, then fails it', async () => {
     const { db, cleanup } = await openTestDatabase();
     try {
