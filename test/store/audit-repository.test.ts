@@ -1,6 +1,8 @@
+import { CompiledQuery, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AssessmentRepository } from '../../src/store/assessment-repository.js';
-import { AuditRepository } from '../../src/store/audit-repository.js';
+import { AuditRepository, decisionsQuery } from '../../src/store/audit-repository.js';
+import type { Database } from '../../src/store/database.js';
 import { InvalidCursorError } from '../../src/store/page-cursor.js';
 import { assessment } from '../helpers/assessments.js';
 import { openTestDatabase } from './temp-database.js';
@@ -9,9 +11,11 @@ const T0 = Date.UTC(2026, 0, 5);
 let audit: AuditRepository;
 let assessments: AssessmentRepository;
 let cleanup: () => Promise<void>;
+let db: Kysely<Database>;
 
 beforeEach(async () => {
   const t = await openTestDatabase();
+  db = t.db;
   audit = new AuditRepository(t.db);
   assessments = new AssessmentRepository(t.db);
   cleanup = t.cleanup;
@@ -152,6 +156,33 @@ describe('AuditRepository', () => {
     const page = await audit.list({ limit: 10 });
     expect(page.items.map((e) => e.id)).toEqual(['decision:e1']);
     expect((await audit.list({ limit: 10, action: 'decision.allow' })).items).toHaveLength(1);
+  });
+
+  it('filters by a decision: allows in the log order without sorting them all, the rare actions through their index', async () => {
+    const rows = [];
+    for (let i = 0; i < 40; i++)
+      rows.push(assessment(`e${i}`, T0 + i, { action: i % 10 === 0 ? 'deny' : 'allow' }));
+    await assessments.insertMany(rows, T0 + 100);
+    const plan = async (action: string) => {
+      const { sql: text, parameters } = decisionsQuery(db, { action }, undefined, 10).compile();
+      const { rows: steps } = await db.executeQuery<{ detail: string }>(
+        CompiledQuery.raw(`explain query plan ${text}`, [...parameters]),
+      );
+      return steps.map((r) => r.detail).join('; ');
+    };
+    const allow = await plan('decision.allow');
+    expect(allow).toMatch(/INDEX assessments_created_ts_event/);
+    expect(allow).not.toMatch(/TEMP B-TREE/);
+    expect(await plan('decision.deny')).toMatch(/INDEX assessments_action_ts_id/);
+    // Same entries either way: the allows newest first, then the denies.
+    const allowed = (await audit.list({ action: 'decision.allow', limit: 5 })).items.map(
+      (e) => e.detail?.eventId,
+    );
+    expect(allowed).toEqual(['e39', 'e38', 'e37', 'e36', 'e35']);
+    const denied = (await audit.list({ action: 'decision.deny', limit: 10 })).items.map(
+      (e) => e.detail?.eventId,
+    );
+    expect(denied).toEqual(['e30', 'e20', 'e10', 'e0']);
   });
 
   it('is append-only: the repository offers no way to change or remove an entry', () => {
