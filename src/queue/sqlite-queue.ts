@@ -49,6 +49,9 @@ interface LeasedRow {
   attempts: number;
 }
 
+/** What a lease's UPDATE … RETURNING gives of a row ({@link LEASED_COLUMNS}): its key, no JSON. */
+type ReturnedRow = Omit<LeasedRow, 'payload'> & { ts: number };
+
 /**
  * The embedded durable queue (DESIGN §1): the `queue` table of the service's own SQLite file,
  * so an accepted event and everything the worker writes share one database and one backup.
@@ -138,8 +141,7 @@ export class SqliteQueue implements Queue {
             CompiledQuery.raw(insertSql('queue', chunk.size), chunk.queued),
           );
           for (const row of rows) queued.add(row.event_id);
-          const stored =
-            queued.size === chunk.size ? chunk.stored : onlyQueued(chunk.stored, queued, STORED_COLUMNS);
+          const stored = queued.size === chunk.size ? chunk.stored : storedRowsOf(chunk.stored, queued);
           if (stored.length > 0) {
             const { rows: storedRows } = await trx.executeQuery<{ event_id: string }>(
               CompiledQuery.raw(insertSql('events', stored.length / STORED_COLUMNS), stored),
@@ -339,7 +341,7 @@ export class SqliteQueue implements Queue {
    */
   private lease(sqlText: string, params: unknown[], nowMs: number): Promise<QueuedEvent[]> {
     return this.db.transaction().execute(async (trx) => {
-      const { rows } = await trx.executeQuery<LeasedRow & { ts: number }>(CompiledQuery.raw(sqlText, params));
+      const { rows } = await trx.executeQuery<ReturnedRow>(CompiledQuery.raw(sqlText, params));
       rows.sort((a, b) => a.seq - b.seq);
       // RETURNING reads the updated table alone: the events' JSON comes with a second statement.
       const payloads = new Map<string, string>();
@@ -532,11 +534,11 @@ function insertSql(table: 'queue' | 'events', rows: number): string {
 /** Parameters per `events` row of the enqueue (event_id first). */
 const STORED_COLUMNS = 5;
 
-/** The rows of `params` (`columns` each, the event id first) whose event id is in `ids`. */
-function onlyQueued(params: readonly unknown[], ids: ReadonlySet<string>, columns: number): unknown[] {
+/** The `events` rows of an enqueue's parameters ({@link STORED_COLUMNS} each, the id first) whose id is in `ids`. */
+function storedRowsOf(params: readonly unknown[], ids: ReadonlySet<string>): unknown[] {
   const out: unknown[] = [];
-  for (let i = 0; i < params.length; i += columns) {
-    if (ids.has(params[i] as string)) for (let j = i; j < i + columns; j++) out.push(params[j]);
+  for (let i = 0; i < params.length; i += STORED_COLUMNS) {
+    if (ids.has(params[i] as string)) out.push(...params.slice(i, i + STORED_COLUMNS));
   }
   return out;
 }
