@@ -2,9 +2,14 @@
 // bench/open-loop-client.mjs for the synchronous endpoint).
 //   node bench/service-load.mjs [--ingest-seconds 60] [--ingest-rate EVENTS_PER_S] [--assess-seconds 60]
 //                               [--assess-rate 1000] [--assess-warmup 3] [--batch 1000]
+//                               [--ingest-warmup 0] [--users 20000] [--days 30]
 // 1. Batch ingest: POST /v1/events with batches of --batch generated events, as fast as the
 //    server takes them (or at --ingest-rate events/s), for --ingest-seconds; samples queue depth,
-//    scored count and server RSS every second, and reports events/s accepted and scored.
+//    scored count and server RSS every second, and reports events/s accepted and scored. With
+//    --ingest-warmup S the same load runs S seconds first, not counted: the figures (RSS at start
+//    included) are then those of a server in its steady state, caches full, rather than of one
+//    that starts empty. Each generated user has --days days of logins (a month lasts ~75 s at
+//    20,000/s: give more days for longer runs).
 // Server settings come from the environment (LOGINGUARD_*), e.g. LOGINGUARD_SCORING_THREAD=false;
 // LG_PROF=DIR profiles every server thread, LG_SERVER_FLAGS sets its Node flags (default: those of
 // `npm start`, docs/API.md "Node flags"; `LG_SERVER_FLAGS=` for V8's defaults, add e.g. --trace-gc) and
@@ -38,18 +43,32 @@ const { values: opts } = parseArgs({
     'assess-seconds': { type: 'string', default: '60' },
     'assess-rate': { type: 'string', default: '1000' },
     'assess-warmup': { type: 'string', default: '3' },
+    'ingest-warmup': { type: 'string', default: '0' },
+    days: { type: 'string', default: '30' },
     batch: { type: 'string', default: '1000' },
     users: { type: 'string', default: '20000' },
     synchronous: { type: 'string', default: 'full' },
   },
 });
 const ingestSeconds = Number(opts['ingest-seconds']);
+const ingestWarmup = Number(opts['ingest-warmup']);
+const days = Number(opts.days);
 const assessSeconds = Number(opts['assess-seconds']);
 const assessWarmup = Number(opts['assess-warmup']);
 const assessRate = Number(opts['assess-rate']);
 const batchSize = Number(opts.batch);
 const ingestRate = opts['ingest-rate'] ? Number(opts['ingest-rate']) : undefined;
-// Checked before minutes of data preparation: autocannon's rate is in requests, one batch each.
+// Checked before minutes of data preparation.
+for (const [name, value, least] of [
+  ['--ingest-warmup', ingestWarmup, 0],
+  ['--days', days, 1],
+]) {
+  if (!(value >= least)) {
+    console.error(`${name} ${value}: must be a number of at least ${least}`);
+    process.exit(2);
+  }
+}
+// autocannon's rate is in requests, one batch each.
 if (ingestRate !== undefined && !(ingestRate >= batchSize)) {
   console.error(
     `--ingest-rate ${opts['ingest-rate']}: must be at least --batch (${batchSize}) events/s, one request a second`,
@@ -59,14 +78,15 @@ if (ingestRate !== undefined && !(ingestRate >= batchSize)) {
 const KEY = `lg_${'l'.repeat(43)}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'lg-load-'));
 
-// Events: a generated month for --users users, ending today, in time order (about 72 logins per user).
+// Events: --days generated days (a month by default) for --users users, ending today, in time
+// order (about 72 logins per user a month).
 const DAY = 86_400_000;
-const start = new Date(Math.floor(Date.now() / DAY) * DAY - 31 * DAY).toISOString().slice(0, 10);
+const start = new Date(Math.floor(Date.now() / DAY) * DAY - (days + 1) * DAY).toISOString().slice(0, 10);
 const t0 = Date.now();
 const assessCount = Math.round((assessSeconds + assessWarmup) * assessRate);
-const needed = Math.ceil(ingestSeconds * 40_000) + assessCount + batchSize;
+const needed = Math.ceil((ingestWarmup + ingestSeconds) * 40_000) + assessCount + batchSize;
 const all = [];
-for (const r of generateDataset({ users: Number(opts.users), days: 30, seed: 99, start }).records) {
+for (const r of generateDataset({ users: Number(opts.users), days, seed: 99, start }).records) {
   all.push(r);
   if (all.length >= needed) break;
 }
@@ -159,10 +179,7 @@ function threadCpu() {
 }
 
 // Phase 1: batch ingest.
-const rssStart = rssMb();
-// The ingest window's own figures: CPU of each server thread and events scored, at its start and end.
-const cpuStart = threadCpu();
-const scoredAtStart = { t: Date.now(), scored: (await metrics()).scored };
+const rssIdle = rssMb();
 const samples = [];
 const sampler = setInterval(async () => {
   const m = await metrics();
@@ -178,37 +195,58 @@ let next = 0;
 const retry = [];
 let batches202 = 0;
 let ranOutAt;
+/** Sends the batches, from where the last call stopped, for `seconds`. */
+function sendBatches(seconds) {
+  const tracker = autocannon({
+    url: `${base}/v1/events`,
+    connections: 4,
+    ...(ingestRate ? { overallRate: ingestRate / batchSize } : {}),
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        headers,
+        setupRequest: (req, context) => {
+          const i = retry.length > 0 ? retry.shift() : next < bodies.length ? next++ : undefined;
+          if (i === undefined) {
+            // Out of data: the run ends at autocannon's next tick; until then, cheap requests.
+            ranOutAt ??= Date.now();
+            tracker.stop();
+            context.batch = undefined;
+            return { ...req, method: 'GET', path: '/healthz', body: undefined };
+          }
+          context.batch = i;
+          return { ...req, body: bodies[i] };
+        },
+        onResponse: (status, _body, context) => {
+          if (context.batch === undefined) return;
+          if (status === 202) batches202++;
+          else retry.push(context.batch);
+        },
+      },
+    ],
+  });
+  return tracker;
+}
+if (ingestWarmup > 0) {
+  await sendBatches(ingestWarmup);
+  if (ranOutAt) {
+    console.error(`the generated data ran out during the warm-up: give more --days or --users`);
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(2);
+  }
+}
+const warmupSamples = samples.length;
+const rssStart = rssMb();
+// The ingest window's own figures: CPU of each server thread and events scored, at its start and end.
+const cpuStart = threadCpu();
+const atStart = await metrics();
+const scoredAtStart = { t: Date.now(), scored: atStart.scored };
+batches202 = 0;
 const ingestStart = Date.now();
-const tracker = autocannon({
-  url: `${base}/v1/events`,
-  connections: 4,
-  ...(ingestRate ? { overallRate: ingestRate / batchSize } : {}),
-  duration: ingestSeconds,
-  requests: [
-    {
-      method: 'POST',
-      headers,
-      setupRequest: (req, context) => {
-        const i = retry.length > 0 ? retry.shift() : next < bodies.length ? next++ : undefined;
-        if (i === undefined) {
-          // Out of data: the run ends at autocannon's next tick; until then, cheap requests.
-          ranOutAt ??= Date.now();
-          tracker.stop();
-          context.batch = undefined;
-          return { ...req, method: 'GET', path: '/healthz', body: undefined };
-        }
-        context.batch = i;
-        return { ...req, body: bodies[i] };
-      },
-      onResponse: (status, _body, context) => {
-        if (context.batch === undefined) return;
-        if (status === 202) batches202++;
-        else retry.push(context.batch);
-      },
-    },
-  ],
-});
-const ingest = await tracker;
+const ingest = await sendBatches(ingestSeconds);
 const ingestEnd = ranOutAt ?? Date.now();
 const cpuEnd = threadCpu();
 const scoredAtEnd = { t: Date.now(), scored: (await metrics()).scored };
@@ -233,21 +271,32 @@ async function metricsWhen(done, maxMs = Number.POSITIVE_INFINITY) {
 const drained = await metricsWhen((m) => m.depth === 0);
 const drainedAt = Date.now();
 clearInterval(sampler);
-// What the server counted as queued (a 202 may carry per-item rejections or duplicates).
-const accepted = drained.ingested;
-const maxDepth = Math.max(...samples.map((s) => s.depth));
+// What the server counted as queued (a 202 may carry per-item rejections or duplicates), and
+// scored, since the measured window began.
+const accepted = drained.ingested - atStart.ingested;
+const scoredAll = drained.scored - atStart.scored;
+const rejected = drained.rejected - atStart.rejected;
+const measured = samples.slice(warmupSamples);
+const maxDepth = Math.max(...measured.map((s) => s.depth));
 const rssAfterIngest = rssMb();
 console.log(
-  `\n== batch ingest: ${ingestSeconds} s, ${batchSize} events per request, 4 connections${ingestRate ? `, at ${ingestRate} events/s` : ', as fast as accepted'}`,
+  `\n== batch ingest: ${ingestSeconds} s${ingestWarmup > 0 ? ` after ${ingestWarmup} s of the same load (warm-up, not counted)` : ''}, ${batchSize} events per request, 4 connections${ingestRate ? `, at ${ingestRate} events/s` : ', as fast as accepted'}`,
 );
+if (ingestWarmup > 0)
+  console.log(
+    `warm-up: server RSS ${rssIdle} MB idle, ${rssStart} MB at its end; by second: ${samples
+      .slice(0, warmupSamples)
+      .map((s) => s.rss)
+      .join(' ')}; queue depth at its end ${atStart.depth.toLocaleString('en-US')}`,
+  );
 console.log(
   `requests: ${batches202} × 202, ${ingest.non2xx} other (refused batches are sent again), ${ingest.errors} errors; latency p50 ${ingest.latency.p50} ms, p99 ${ingest.latency.p99} ms`,
 );
 console.log(
-  `accepted: ${accepted.toLocaleString('en-US')} events = ${Math.round(accepted / ingestElapsed).toLocaleString('en-US')} events/s (${(batches202 * batchSize).toLocaleString('en-US')} sent in 202'd requests; ${drained.rejected.toLocaleString('en-US')} rejected as invalid)`,
+  `accepted: ${accepted.toLocaleString('en-US')} events = ${Math.round(accepted / ingestElapsed).toLocaleString('en-US')} events/s (${(batches202 * batchSize).toLocaleString('en-US')} sent in 202'd requests; ${rejected.toLocaleString('en-US')} rejected as invalid)`,
 );
 console.log(
-  `scored: ${drained.scored.toLocaleString('en-US')} events; queue depth max ${maxDepth.toLocaleString('en-US')}, drained ${((drainedAt - ingestEnd) / 1000).toFixed(1)} s after the load stopped → scored ${Math.round(drained.scored / ((drainedAt - ingestEnd) / 1000 + ingestElapsed)).toLocaleString('en-US')} events/s overall`,
+  `scored: ${scoredAll.toLocaleString('en-US')} events; queue depth max ${maxDepth.toLocaleString('en-US')}, drained ${((drainedAt - ingestEnd) / 1000).toFixed(1)} s after the load stopped → scored ${Math.round(scoredAll / ((drainedAt - ingestEnd) / 1000 + ingestElapsed)).toLocaleString('en-US')} events/s overall`,
 );
 console.log(
   `scored while the load ran: ${Math.round(scoredIn / ((scoredAtEnd.t - scoredAtStart.t) / 1000)).toLocaleString('en-US')} events/s`,
@@ -266,12 +315,12 @@ if (cpuEnd.size > 0) {
     `server CPU while the load ran: main ${main.toFixed(1)} s, scoring thread ${scoring.toFixed(1)} s, other threads ${rest.toFixed(1)} s of ${ingestElapsed.toFixed(1)} s; per event scored meanwhile: ${perEvent(main)} / ${perEvent(scoring)} / ${perEvent(rest)} µs`,
   );
 }
-console.log(`queue depth by second: ${samples.map((s) => s.depth).join(' ')}`);
+console.log(`queue depth by second: ${measured.map((s) => s.depth).join(' ')}`);
 console.log(
-  `server RSS: ${rssStart} MB at start, ${rssAfterIngest} MB after ingest; by second: ${samples.map((s) => s.rss).join(' ')}`,
+  `server RSS: ${rssStart} MB at start, ${rssAfterIngest} MB after ingest; by second: ${measured.map((s) => s.rss).join(' ')}`,
 );
 console.log(
-  `every 10 s, RSS / main heap / main external / scorer heap / its live part after the last full GC (MB) / users cached / waiting for alerting: ${samples
+  `every 10 s since the load began${ingestWarmup > 0 ? ' (warm-up included)' : ''}, RSS / main heap / main external / scorer heap / its live part after the last full GC (MB) / users cached / waiting for alerting: ${samples
     .filter((_, i) => i % 10 === 9)
     .map(
       (s) =>
