@@ -41,7 +41,7 @@ function measure(keyedById, depth) {
   const byId = db.prepare('DELETE FROM queue WHERE event_id = ?');
   const bySeq = db.prepare('DELETE FROM queue WHERE seq = ?');
   const ack = db.transaction((rows) => {
-    for (const r of rows) (keyedById ? byId.run(r.event_id) : bySeq.run(r.seq));
+    for (const r of rows) keyedById ? byId.run(r.event_id) : bySeq.run(r.seq);
   });
   for (let i = 0; i < depth / 1000; i++) enqueue(1000);
   db.pragma('wal_checkpoint(TRUNCATE)');
