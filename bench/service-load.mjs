@@ -2,14 +2,16 @@
 // bench/open-loop-client.mjs for the synchronous endpoint).
 //   node bench/service-load.mjs [--ingest-seconds 60] [--ingest-rate EVENTS_PER_S] [--assess-seconds 60]
 //                               [--assess-rate 1000] [--assess-warmup 3] [--batch 1000]
-//                               [--ingest-warmup 0] [--users 20000] [--days 30]
+//                               [--ingest-warmup 0] [--users 20000] [--days 30] [--event-ids sequential|uuid]
 // 1. Batch ingest: POST /v1/events with batches of --batch generated events, as fast as the
 //    server takes them (or at --ingest-rate events/s), for --ingest-seconds; samples queue depth,
 //    scored count and server RSS every second, and reports events/s accepted and scored. With
 //    --ingest-warmup S the same load runs S seconds first, not counted: the figures (RSS at start
 //    included) are then those of a server in its steady state, caches full, rather than of one
 //    that starts empty. Each generated user has --days days of logins (a month lasts ~75 s at
-//    20,000/s: give more days for longer runs).
+//    20,000/s: give more days for longer runs). The generator numbers its events in time order
+//    (`ev-99-0`, `ev-99-1`, …); `--event-ids uuid` gives each a random UUID instead, as identity
+//    providers send, so that what is keyed by event id alone is written at random places.
 // Server settings come from the environment (LOGINGUARD_*), e.g. LOGINGUARD_SCORING_THREAD=false;
 // LG_PROF=DIR profiles every server thread, LG_SERVER_FLAGS sets its Node flags (default: those of
 // `npm start`, docs/API.md "Node flags"; `LG_SERVER_FLAGS=` for V8's defaults, add e.g. --trace-gc) and
@@ -19,6 +21,7 @@
 //    reports latency percentiles.
 // Needs `npm run build` first. Prints a summary block for docs/BENCHMARKS.md.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import {
   createWriteStream,
   existsSync,
@@ -45,6 +48,7 @@ const { values: opts } = parseArgs({
     'assess-warmup': { type: 'string', default: '3' },
     'ingest-warmup': { type: 'string', default: '0' },
     days: { type: 'string', default: '30' },
+    'event-ids': { type: 'string', default: 'sequential' },
     batch: { type: 'string', default: '1000' },
     users: { type: 'string', default: '20000' },
     synchronous: { type: 'string', default: 'full' },
@@ -59,6 +63,10 @@ const assessRate = Number(opts['assess-rate']);
 const batchSize = Number(opts.batch);
 const ingestRate = opts['ingest-rate'] ? Number(opts['ingest-rate']) : undefined;
 // Checked before minutes of data preparation.
+if (!['sequential', 'uuid'].includes(opts['event-ids'])) {
+  console.error(`--event-ids ${opts['event-ids']}: sequential or uuid`);
+  process.exit(2);
+}
 for (const [name, value, least] of [
   ['--ingest-warmup', ingestWarmup, 0],
   ['--days', days, 1],
@@ -87,7 +95,7 @@ const assessCount = Math.round((assessSeconds + assessWarmup) * assessRate);
 const needed = Math.ceil((ingestWarmup + ingestSeconds) * 40_000) + assessCount + batchSize;
 const all = [];
 for (const r of generateDataset({ users: Number(opts.users), days, seed: 99, start }).records) {
-  all.push(r);
+  all.push(opts['event-ids'] === 'uuid' ? { ...r, eventId: randomUUID() } : r);
   if (all.length >= needed) break;
 }
 const assessEvents = all.splice(all.length - Math.min(all.length - batchSize, assessCount));
