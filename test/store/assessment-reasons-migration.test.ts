@@ -1,17 +1,15 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { AssessmentRepository } from '../../src/store/assessment-repository.js';
-import { openSqliteDatabase } from '../../src/store/database.js';
-import { migrateToLatest, migrationProvider } from '../../src/store/migrations.js';
+import { migrateToLatest } from '../../src/store/migrations.js';
+import { openDatabaseMigratedTo } from './temp-database.js';
 
 const T0 = Date.UTC(2026, 0, 5);
 
 describe('migration 0006-assessment-reasons-once', () => {
   it('drops the duplicate reasons column; assessments written before it keep their reasons and filters', async () => {
-    const db = openSqliteDatabase(':memory:');
+    const db = await openDatabaseMigratedTo('0005-queue-taken');
     try {
-      const before = new Migrator({ db, provider: migrationProvider() });
-      expect((await before.migrateTo('0005-queue-taken')).error).toBeUndefined();
       const reasons = [{ code: 'NEW_DEVICE', score: 0.16, message: 'First login from this device' }];
       const body = JSON.stringify({
         eventId: 'old',

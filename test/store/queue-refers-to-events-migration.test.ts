@@ -1,21 +1,19 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
-import { openSqliteDatabase } from '../../src/store/database.js';
 import { EventRepository } from '../../src/store/event-repository.js';
 import { encodeLoginEvent } from '../../src/store/login-event-json.js';
-import { migrateToLatest, migrationProvider } from '../../src/store/migrations.js';
+import { migrateToLatest } from '../../src/store/migrations.js';
 import { userBucket } from '../../src/store/user-bucket.js';
 import { loginEvent } from '../helpers/login-events.js';
+import { openDatabaseMigratedTo } from './temp-database.js';
 
 const T0 = Date.UTC(2026, 0, 5);
 
 describe('migration 0008-queue-refers-to-events', () => {
   it('moves the events still queued into `events`, fails an unreadable one, and the queue hands them out in order', async () => {
-    const db = openSqliteDatabase(':memory:');
+    const db = await openDatabaseMigratedTo('0007-decisions-audited-by-assessments');
     try {
-      const before = new Migrator({ db, provider: migrationProvider() });
-      expect((await before.migrateTo('0007-decisions-audited-by-assessments')).error).toBeUndefined();
       // Queued as before 0008: the JSON in the queue's row. 'stored' is in `events` already (a
       // re-send of an event received before): its first copy stays.
       const q1 = loginEvent({ eventId: 'q-1', userId: 'alice', at: T0 + 1 });

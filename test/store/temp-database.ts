@@ -3,9 +3,9 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { type Database, openSqliteDatabase, type SqliteOptions } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
+import { migrateToLatest, migrationProvider } from '../../src/store/migrations.js';
 
 /** A fresh database file name under the OS temp folder, and a way to delete it (WAL files too). */
 export function tempDatabaseFile(): { file: string; remove(): void } {
@@ -66,4 +66,18 @@ export async function openLevelObservedDatabase(
       remove();
     },
   };
+}
+
+/**
+ * An in-memory database migrated up to and including `last`, for a migration test to write rows
+ * as they were then before it runs `migrateToLatest`; `db.destroy()` closes it.
+ */
+export async function openDatabaseMigratedTo(last: string): Promise<Kysely<Database>> {
+  const db = openSqliteDatabase(':memory:');
+  const { error } = await new Migrator({ db, provider: migrationProvider() }).migrateTo(last);
+  if (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
 }

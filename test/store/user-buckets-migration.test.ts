@@ -1,21 +1,19 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
 import { AssessmentRepository } from '../../src/store/assessment-repository.js';
-import { openSqliteDatabase } from '../../src/store/database.js';
 import { encodeLoginEvent } from '../../src/store/login-event-json.js';
-import { migrateToLatest, migrationProvider } from '../../src/store/migrations.js';
+import { migrateToLatest } from '../../src/store/migrations.js';
 import { userBucket } from '../../src/store/user-bucket.js';
 import { loginEvent } from '../helpers/login-events.js';
+import { openDatabaseMigratedTo } from './temp-database.js';
 
 const T0 = Date.UTC(2026, 0, 5);
 
 describe('migration 0004-user-buckets', () => {
   it('fills the bucket of rows written before it, swaps the per-user indexes, and keeps the rows findable', async () => {
-    const db = openSqliteDatabase(':memory:');
+    const db = await openDatabaseMigratedTo('0003-queue-leased-index');
     try {
-      const before = new Migrator({ db, provider: migrationProvider() });
-      expect((await before.migrateTo('0003-queue-leased-index')).error).toBeUndefined();
       // Rows as the 0001 schema had them: no user_bucket column yet.
       const users = ['alice', 'bob', 'sybil', 'trent', 'walter'];
       for (const [i, user] of users.entries()) {
