@@ -2,9 +2,10 @@
 // strings (hashes or the client's), so each enqueued event lands at a random place of that index
 // and each ack deletes from a random place, and every B-tree page a transaction touches is written
 // whole to the WAL (and again by the checkpoint). Compared with the same table keyed by
-// (ts, event_id), which new events append to, and acks by queue position (`seq`).
+// (ts, event_id), which new events append to, and acks by queue position (`seq`): the queue as
+// migrated through 0008 against the queue of migration 0009 (what the service runs since session 25).
 //   node bench/queue-id-index.mjs
-// Plain better-sqlite3 on a temp file, the queue table of migrations 0001–0008 otherwise
+// Plain better-sqlite3 on a temp file, the queue table otherwise as migrated
 // (`queue_bucket_seq` included), 1,000 events per enqueue, 2,000 per ack, WAL not checkpointed
 // during a measurement so its growth is the pages written.
 import { randomBytes } from 'node:crypto';

@@ -161,7 +161,7 @@ async function roundTrip(synchronous) {
       await new ProfileRepository(trx).putManyEncoded(profiles, now);
     });
     at = lap('store', at);
-    await queue.ack(taken.map((e) => e.eventId));
+    await queue.ack(batch);
     lap('ack', at);
   }
   const seconds = (performance.now() - began) / 1000;

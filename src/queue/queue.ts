@@ -1,7 +1,13 @@
 import type { LoginEvent } from '../event/login-event.js';
 
-/** An event handed to a consumer, with its place in the queue and how often it was delivered. */
+/**
+ * An event handed to a consumer, with its place in the queue and how often it was delivered. The
+ * consumer gives it back to `ack`, `fail` or `release`, which act on that place: the same event
+ * (`eventId` and time) is queued at most once, and an id re-sent with another time is another
+ * event, as in the `events` and `assessments` tables.
+ */
 export interface QueuedEvent {
+  /** Its place in the queue: what ack, fail and release act on. */
   seq: number;
   event: LoginEvent;
   /** Deliveries including this one (1 on the first). */
@@ -18,8 +24,8 @@ export interface QueuedEvent {
 export interface EnqueueResult {
   accepted: string[];
   /**
-   * Already queued (or twice in the same call), or, for a queue that stores events in `events`,
-   * already received before (same eventId and time): not queued again.
+   * Already queued with the same time (or twice in the same call), or, for a queue that stores
+   * events in `events`, already received before (same eventId and time): not queued again.
    */
   duplicates: string[];
 }
@@ -39,6 +45,8 @@ export interface QueueDepth {
 /** One poison event, as {@link Queue.listFailed} returns it. */
 export interface FailedEvent {
   eventId: string;
+  /** The event's time (epoch ms); 0 for a failure from before migration 0009 whose JSON had none. */
+  timestampMs: number;
   error: string;
   failedAt: number;
   /** The event as JSON text, as it was queued. */
@@ -65,10 +73,10 @@ export interface FailedEvent {
  * await queue.enqueue(events, Date.now());
  * const batch = await queue.take(1000, 30_000, Date.now());
  * // …score and store…
- * await queue.ack(batch.map((q) => q.event.eventId));
+ * await queue.ack(batch);
  */
 export interface Queue {
-  /** Durable when the promise resolves (one transaction); idempotent by eventId. */
+  /** Durable when the promise resolves (one transaction); idempotent by eventId and time. */
   enqueue(events: readonly LoginEvent[], nowMs: number): Promise<EnqueueResult>;
   /** Up to `max` events, oldest first, leased for leaseMs; expired leases are taken again; attempts counted. */
   take(max: number, leaseMs: number, nowMs: number): Promise<QueuedEvent[]>;
@@ -82,16 +90,16 @@ export interface Queue {
    * the sync endpoint asks before `takeUser`, which takes the write lock. May be a moment stale.
    */
   hasReady(userId: string, nowMs: number): Promise<boolean>;
-  /** Done: remove. Unknown ids are ignored. */
-  ack(eventIds: readonly string[]): Promise<void>;
-  /** Poison: move to the failed list with the error text, never delivered again. */
-  fail(eventId: string, error: string, nowMs: number): Promise<void>;
+  /** Done: remove these taken events. Those no longer queued are ignored. */
+  ack(taken: readonly QueuedEvent[]): Promise<void>;
+  /** Poison: move this taken event to the failed list with the error text, never delivered again. */
+  fail(taken: QueuedEvent, error: string, nowMs: number): Promise<void>;
   /**
    * Give a lease back at once (worker shutting down, or a batch it could not commit): the events
    * are ready again. The delivery still counts as an attempt, so a batch that fails every time
    * ends in the failed list instead of looping.
    */
-  release(eventIds: readonly string[]): Promise<void>;
+  release(taken: readonly QueuedEvent[]): Promise<void>;
   depth(nowMs: number): Promise<QueueDepth>;
   /** Most recently failed first. */
   listFailed(limit: number): Promise<FailedEvent[]>;

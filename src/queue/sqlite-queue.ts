@@ -2,7 +2,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { LoginEvent } from '../event/login-event.js';
 import { chunked } from '../store/chunked.js';
 import { type Database, openSqliteDatabase, type SqliteOptions } from '../store/database.js';
-import { keyIn } from '../store/event-key.js';
+import { eventKey, keyIn } from '../store/event-key.js';
 import { decodeLoginEvent, encodeLoginEvent } from '../store/login-event-json.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { RelaxedCommit } from '../store/relaxed-commit.js';
@@ -71,6 +71,12 @@ type ReturnedRow = Omit<LeasedRow, 'payload'> & { ts: number };
  * it is still queued or was scored long ago. A take reads the JSON through the key; an event whose
  * row is gone (retention ran while it waited) goes to the failed list, its error saying so.
  *
+ * The queue's rows are found by their key (`ts`, `event_id`) only to catch duplicates, and by
+ * their place (`seq`, the primary key) for everything else: ack, fail and release take the queued
+ * events back. No index leads with the event id: ids are random (UUIDs from identity providers), and
+ * an index on them alone took each insert and delete to a random page, every one written to the WAL
+ * (docs/BENCHMARKS.md, session 25: a third of the service's throughput with random ids).
+ *
  * A lease is not owned: `ack`, `fail` and `release` act on the event whoever holds it. With the
  * single consumer of the embedded deployment that is enough; several consumers would need a
  * lease token per take (and per-user partitioning, see {@link Queue}).
@@ -134,23 +140,26 @@ export class SqliteQueue implements Queue {
       await this.db.transaction().execute(async (trx) => {
         for (const chunk of chunks) {
           // Queued (not queued already), then stored (not received before): an event is accepted
-          // when both are new. Only what was queued is stored (an id queued already with another
-          // time leaves no row behind); what was received before is taken out of the queue again.
-          const queued = new Set<string>();
-          const { rows } = await trx.executeQuery<{ event_id: string }>(
+          // when both are new; what was received before is taken out of the queue again, by its
+          // place. Events are keys here (eventKey): an id with another time is another event.
+          const queued = new Map<string, number>();
+          const { rows } = await trx.executeQuery<KeyRow & { seq: number }>(
             CompiledQuery.raw(insertSql('queue', chunk.size), chunk.queued),
           );
-          for (const row of rows) queued.add(row.event_id);
+          for (const row of rows) queued.set(keyOfRow(row), row.seq);
           const stored = queued.size === chunk.size ? chunk.stored : storedRowsOf(chunk.stored, queued);
           if (stored.length > 0) {
-            const { rows: storedRows } = await trx.executeQuery<{ event_id: string }>(
+            const { rows: storedRows } = await trx.executeQuery<KeyRow>(
               CompiledQuery.raw(insertSql('events', stored.length / STORED_COLUMNS), stored),
             );
-            for (const row of storedRows) if (queued.delete(row.event_id)) inserted.add(row.event_id);
+            for (const row of storedRows) {
+              const key = keyOfRow(row);
+              if (queued.delete(key)) inserted.add(key);
+            }
           }
-          for (const ids of chunked([...queued], 1)) {
+          for (const seqs of chunked([...queued.values()], 1)) {
             await trx.executeQuery(
-              CompiledQuery.raw(`DELETE FROM queue WHERE event_id IN (${marks(ids.length)})`, ids),
+              CompiledQuery.raw(`DELETE FROM queue WHERE seq IN (${marks(seqs.length)})`, seqs),
             );
           }
         }
@@ -158,8 +167,8 @@ export class SqliteQueue implements Queue {
       const accepted: string[] = [];
       const duplicates: string[] = [];
       for (const e of events) {
-        // An id twice in one call is inserted once: the first occurrence is the accepted one.
-        if (inserted.delete(e.eventId)) accepted.push(e.eventId);
+        // An event twice in one call is inserted once: the first occurrence is the accepted one.
+        if (inserted.delete(eventKey(e))) accepted.push(e.eventId);
         else duplicates.push(e.eventId);
       }
       return { accepted, duplicates };
@@ -200,36 +209,33 @@ export class SqliteQueue implements Queue {
     });
   }
 
-  ack(eventIds: readonly string[]): Promise<void> {
+  ack(taken: readonly QueuedEvent[]): Promise<void> {
     return this.run(async () => {
-      if (eventIds.length === 0) return;
-      await this.relaxed.run((db) =>
-        byIds(db, eventIds, (n) => `DELETE FROM queue WHERE event_id IN (${marks(n)})`),
-      );
-      this.leases?.forget(eventIds);
+      if (taken.length === 0) return;
+      // By queue position, the primary key: the (ts, event_id) index is only for duplicates.
+      const seqs = taken.map((q) => q.seq);
+      await this.relaxed.run((db) => bySeqs(db, seqs, (n) => `DELETE FROM queue WHERE seq IN (${marks(n)})`));
+      this.leases?.forget(seqs);
     });
   }
 
-  release(eventIds: readonly string[]): Promise<void> {
+  release(taken: readonly QueuedEvent[]): Promise<void> {
     return this.run(async () => {
-      if (this.leases) this.leases.release(eventIds);
+      const seqs = taken.map((q) => q.seq);
+      if (this.leases) this.leases.release(seqs);
       else
-        await byIds(
-          this.db,
-          eventIds,
-          (n) => `UPDATE queue SET leased_until = NULL WHERE event_id IN (${marks(n)})`,
-        );
+        await bySeqs(this.db, seqs, (n) => `UPDATE queue SET leased_until = NULL WHERE seq IN (${marks(n)})`);
     });
   }
 
-  fail(eventId: string, error: string, nowMs: number): Promise<void> {
+  fail(taken: QueuedEvent, error: string, nowMs: number): Promise<void> {
     return this.run(async () => {
       // A single consumer's deliveries in this process are not in the row yet.
-      const delivered = this.leases?.deliveries(eventId) ?? 0;
+      const delivered = this.leases?.deliveries(taken.seq) ?? 0;
       await this.db.transaction().execute(async (trx) => {
-        await moveToFailed(trx, [eventId], error, nowMs, delivered);
+        await moveToFailed(trx, [taken.seq], error, nowMs, delivered);
       });
-      this.leases?.forget([eventId]);
+      this.leases?.forget([taken.seq]);
     });
   }
 
@@ -262,13 +268,14 @@ export class SqliteQueue implements Queue {
     return this.run(async () => {
       const rows = await this.db
         .selectFrom('queue_failed')
-        .select(['event_id', 'error', 'failed_at', 'payload'])
+        .select(['event_id', 'ts', 'error', 'failed_at', 'payload'])
         .orderBy('failed_at', 'desc')
         .orderBy('event_id', 'desc')
         .limit(Math.max(0, Math.floor(limit)))
         .execute();
       return rows.map((r) => ({
         eventId: r.event_id,
+        timestampMs: Number(r.ts),
         error: r.error,
         failedAt: Number(r.failed_at),
         payload: r.payload,
@@ -282,10 +289,10 @@ export class SqliteQueue implements Queue {
     const { leases } = this;
     if (leases) {
       // Enough of the user's rows to get past every running lease.
-      const { rows } = await this.reader.executeQuery<{ event_id: string }>(
-        CompiledQuery.raw(USER_IDS_SQL, [userBucket(userId), userId, leases.running(nowMs) + 1]),
+      const { rows } = await this.reader.executeQuery<{ seq: number }>(
+        CompiledQuery.raw(USER_SEQS_SQL, [userBucket(userId), userId, leases.running(nowMs) + 1]),
       );
-      return rows.some((row) => !leases.isLeased(row.event_id, nowMs));
+      return rows.some((row) => !leases.isLeased(Number(row.seq), nowMs));
     }
     const { rows } = await this.reader.executeQuery(
       CompiledQuery.raw(HAS_READY_SQL, [userBucket(userId), userId, nowMs]),
@@ -348,21 +355,21 @@ export class SqliteQueue implements Queue {
       for (const chunk of chunked(rows, 2)) {
         const found = await trx
           .selectFrom('events')
-          .select(['event_id', 'payload'])
+          .select(['event_id', 'ts', 'payload'])
           .where(keyIn(chunk.map((r) => ({ eventId: r.event_id, timestampMs: Number(r.ts) }))))
           .execute();
-        for (const row of found) payloads.set(row.event_id, row.payload);
+        for (const row of found) payloads.set(keyOfRow(row), row.payload);
       }
       const out: QueuedEvent[] = [];
-      const exhausted: string[] = [];
+      const exhausted: number[] = [];
       for (const row of rows) {
         if (row.attempts > this.maxAttempts) {
-          exhausted.push(row.event_id);
+          exhausted.push(row.seq);
           continue;
         }
-        const event = decodePayload(payloads.get(row.event_id) ?? null);
+        const event = decodePayload(payloads.get(keyOfRow(row)) ?? null);
         if (typeof event === 'string') {
-          await moveToFailed(trx, [row.event_id], event, nowMs, 0);
+          await moveToFailed(trx, [row.seq], event, nowMs, 0);
           continue;
         }
         out.push({
@@ -394,26 +401,27 @@ export class SqliteQueue implements Queue {
   ): Promise<QueuedEvent[]> {
     const leases = this.leases as MemoryLeases;
     const out: QueuedEvent[] = [];
-    const failures: { eventId: string; error: string; delivered: number }[] = [];
+    const failures: { seq: number; error: string; delivered: number }[] = [];
     let through = 0;
     for (const row of rows) {
       if (out.length >= max) break;
-      if (leases.isLeased(row.event_id, nowMs)) continue;
-      const delivered = leases.deliveries(row.event_id);
+      const seq = Number(row.seq);
+      if (leases.isLeased(seq, nowMs)) continue;
+      const delivered = leases.deliveries(seq);
       const attempts = Number(row.attempts) + delivered + 1;
       if (attempts > this.maxAttempts) {
-        failures.push({ eventId: row.event_id, error: TOO_MANY_ATTEMPTS, delivered });
+        failures.push({ seq, error: TOO_MANY_ATTEMPTS, delivered });
         continue;
       }
       const event = decodePayload(row.payload);
       if (typeof event === 'string') {
-        failures.push({ eventId: row.event_id, error: event, delivered: delivered + 1 });
+        failures.push({ seq, error: event, delivered: delivered + 1 });
         continue;
       }
-      leases.deliver(row.event_id, untilMs, Number(row.seq));
-      through = Math.max(through, Number(row.seq));
+      leases.deliver(seq, untilMs);
+      through = Math.max(through, seq);
       out.push({
-        seq: Number(row.seq),
+        seq,
         event,
         attempts,
         enqueuedAt: Number(row.enqueued_at),
@@ -427,12 +435,12 @@ export class SqliteQueue implements Queue {
           if (moveMark) {
             await trx.executeQuery(CompiledQuery.raw(MOVE_MARK_SQL, [through, through]));
           }
-          for (const f of failures) await moveToFailed(trx, [f.eventId], f.error, nowMs, f.delivered);
+          for (const f of failures) await moveToFailed(trx, [f.seq], f.error, nowMs, f.delivered);
         });
       // The mark alone need not be fsync'd (a power loss forgets a few deliveries); a failure is.
       await (failures.length > 0 ? write(this.db) : this.relaxed.run(write));
       if (moveMark) this.markedThrough = through;
-      leases.forget(failures.map((f) => f.eventId));
+      leases.forget(failures.map((f) => f.seq));
     }
     return out;
   }
@@ -443,15 +451,15 @@ export class SqliteQueue implements Queue {
   }
 }
 
-/** One statement per chunk of ids, in one transaction. */
-async function byIds(
+/** One statement per chunk of queue positions, in one transaction. */
+async function bySeqs(
   db: Kysely<Database>,
-  eventIds: readonly string[],
+  seqs: readonly number[],
   sqlFor: (n: number) => string,
 ): Promise<void> {
-  if (eventIds.length === 0) return;
+  if (seqs.length === 0) return;
   await db.transaction().execute(async (trx) => {
-    for (const chunk of chunked(eventIds, 1)) {
+    for (const chunk of chunked(seqs, 1)) {
       await trx.executeQuery(CompiledQuery.raw(sqlFor(chunk.length), chunk));
     }
   });
@@ -479,8 +487,8 @@ const OLDEST_SQL = `${WITH_PAYLOAD} WHERE q.seq > ? ORDER BY q.seq LIMIT ?`;
 /** Single consumer: one user's oldest rows; parameters userBucket(userId), userId, how many (-1: all). */
 const USER_OLDEST_SQL = `${WITH_PAYLOAD} WHERE q.user_bucket = ? AND q.user_id = ? ORDER BY q.seq LIMIT ?`;
 
-/** Single consumer, hasReady: the ids only, through the per-user index. */
-const USER_IDS_SQL = 'SELECT event_id FROM queue WHERE user_bucket = ? AND user_id = ? ORDER BY seq LIMIT ?';
+/** Single consumer, hasReady: the queue positions only, from the per-user index alone. */
+const USER_SEQS_SQL = 'SELECT seq FROM queue WHERE user_bucket = ? AND user_id = ? ORDER BY seq LIMIT ?';
 
 /** The mark only moves up. */
 const MOVE_MARK_SQL = 'UPDATE queue_taken SET through_seq = ? WHERE id = 1 AND through_seq < ?';
@@ -510,13 +518,13 @@ const HAS_READY_SQL = `${READY_FOR_USER} LIMIT 1`;
 export const USER_READY_SQL = {
   has: HAS_READY_SQL,
   take: TAKE_USER_SQL,
-  singleHas: USER_IDS_SQL,
+  singleHas: USER_SEQS_SQL,
   singleTake: USER_OLDEST_SQL,
 } as const;
 
 const insertSqlBySize = new Map<string, string>();
 
-/** The multi-row insert of `enqueue` into `table`, returning the ids it inserted. */
+/** The multi-row insert of `enqueue` into `table`, returning the keys it inserted (and queue positions). */
 function insertSql(table: 'queue' | 'events', rows: number): string {
   const key = `${table} ${rows}`;
   let text = insertSqlBySize.get(key);
@@ -524,8 +532,8 @@ function insertSql(table: 'queue' | 'events', rows: number): string {
     const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ');
     text =
       table === 'queue'
-        ? `INSERT INTO queue (event_id, user_id, user_bucket, ts, enqueued_at) VALUES ${values} ON CONFLICT (event_id) DO NOTHING RETURNING event_id`
-        : `INSERT INTO events (event_id, user_id, ts, received_at, payload) VALUES ${values} ON CONFLICT (ts, event_id) DO NOTHING RETURNING event_id`;
+        ? `INSERT INTO queue (event_id, user_id, user_bucket, ts, enqueued_at) VALUES ${values} ON CONFLICT (ts, event_id) DO NOTHING RETURNING seq, event_id, ts`
+        : `INSERT INTO events (event_id, user_id, ts, received_at, payload) VALUES ${values} ON CONFLICT (ts, event_id) DO NOTHING RETURNING event_id, ts`;
     insertSqlBySize.set(key, text);
   }
   return text;
@@ -534,13 +542,28 @@ function insertSql(table: 'queue' | 'events', rows: number): string {
 /** Parameters per `events` row of the enqueue (event_id first). */
 const STORED_COLUMNS = 5;
 
-/** The `events` rows of an enqueue's parameters ({@link STORED_COLUMNS} each, the id first) whose id is in `ids`. */
-function storedRowsOf(params: readonly unknown[], ids: ReadonlySet<string>): unknown[] {
+/**
+ * The `events` rows of an enqueue's parameters ({@link STORED_COLUMNS} each: id, user, time, …)
+ * whose key is in `keys`.
+ */
+function storedRowsOf(params: readonly unknown[], keys: ReadonlyMap<string, unknown>): unknown[] {
   const out: unknown[] = [];
   for (let i = 0; i < params.length; i += STORED_COLUMNS) {
-    if (ids.has(params[i] as string)) out.push(...params.slice(i, i + STORED_COLUMNS));
+    const key = eventKey({ eventId: params[i] as string, timestampMs: params[i + 2] as number });
+    if (keys.has(key)) out.push(...params.slice(i, i + STORED_COLUMNS));
   }
   return out;
+}
+
+/** A row's event key, from its `event_id` and `ts` columns. */
+interface KeyRow {
+  event_id: string;
+  /** bigint: a number from SQLite, a string from PostgreSQL. */
+  ts: number | string;
+}
+
+function keyOfRow(row: KeyRow): string {
+  return eventKey({ eventId: row.event_id, timestampMs: Number(row.ts) });
 }
 
 /** The queued event, or the failed-list error saying why it cannot be read (null: its row is gone). */
@@ -560,29 +583,32 @@ function marks(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
 }
 
-/** Queue rows → queue_failed (replacing an earlier failure of the same event), in the caller's transaction. */
+/**
+ * Queue rows (by queue position) → queue_failed (replacing an earlier failure of the same event),
+ * in the caller's transaction.
+ */
 async function moveToFailed(
   trx: Transaction<Database>,
-  eventIds: readonly string[],
+  seqs: readonly number[],
   error: string,
   nowMs: number,
   attemptsDelta: number,
 ): Promise<void> {
   const text = error.length > MAX_ERROR_LENGTH ? `${error.slice(0, MAX_ERROR_LENGTH - 1)}…` : error;
-  for (const chunk of chunked(eventIds, 1)) {
+  for (const chunk of chunked(seqs, 1)) {
     const list = marks(chunk.length);
     // The WHERE before ON CONFLICT is required by SQLite's parser for INSERT … SELECT … ON CONFLICT.
     await trx.executeQuery(
       CompiledQuery.raw(
-        `INSERT INTO queue_failed (event_id, user_id, payload, enqueued_at, attempts, failed_at, error)
-         SELECT q.event_id, q.user_id, COALESCE(e.payload, ''), q.enqueued_at, MAX(q.attempts + ?, 0), ?, ?
-         FROM queue q LEFT JOIN events e ON e.ts = q.ts AND e.event_id = q.event_id WHERE q.event_id IN (${list})
-         ON CONFLICT (event_id) DO UPDATE SET user_id = excluded.user_id, payload = excluded.payload,
+        `INSERT INTO queue_failed (event_id, ts, user_id, payload, enqueued_at, attempts, failed_at, error)
+         SELECT q.event_id, q.ts, q.user_id, COALESCE(e.payload, ''), q.enqueued_at, MAX(q.attempts + ?, 0), ?, ?
+         FROM queue q LEFT JOIN events e ON e.ts = q.ts AND e.event_id = q.event_id WHERE q.seq IN (${list})
+         ON CONFLICT (ts, event_id) DO UPDATE SET user_id = excluded.user_id, payload = excluded.payload,
            enqueued_at = excluded.enqueued_at, attempts = excluded.attempts, failed_at = excluded.failed_at,
            error = excluded.error`,
         [attemptsDelta, nowMs, text, ...chunk],
       ),
     );
-    await trx.executeQuery(CompiledQuery.raw(`DELETE FROM queue WHERE event_id IN (${list})`, chunk));
+    await trx.executeQuery(CompiledQuery.raw(`DELETE FROM queue WHERE seq IN (${list})`, chunk));
   }
 }

@@ -3,7 +3,7 @@ import type { ReasonCode } from '../detect/reason-codes.js';
 import type { Action, Assessment } from '../event/assessment.js';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
-import { type EventKey, keyIn } from './event-key.js';
+import { type EventKey, eventKey, keyIn } from './event-key.js';
 import { inTransaction } from './in-transaction.js';
 import { checkPageLimit, decodeCursor, newestFirst, type Page, pageOf } from './page-cursor.js';
 import { ReusedInsert } from './reused-insert.js';
@@ -109,12 +109,19 @@ export class AssessmentRepository {
     return row === undefined ? undefined : (JSON.parse(row.body) as Assessment);
   }
 
-  /** The ids of these events that are assessed already (the worker skips them on redelivery). */
+  /**
+   * The keys ({@link eventKey}) of these events that are assessed already (the worker skips them on
+   * redelivery).
+   */
   async existing(events: readonly EventKey[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (const chunk of chunked(events, 2)) {
-      const rows = await this.db.selectFrom('assessments').select('event_id').where(keyIn(chunk)).execute();
-      for (const row of rows) found.add(row.event_id);
+      const rows = await this.db
+        .selectFrom('assessments')
+        .select(['event_id', 'ts'])
+        .where(keyIn(chunk))
+        .execute();
+      for (const row of rows) found.add(eventKey({ eventId: row.event_id, timestampMs: Number(row.ts) }));
     }
     return found;
   }

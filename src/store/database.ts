@@ -109,7 +109,7 @@ export interface QueueTable {
   user_bucket: number;
   /**
    * The event's time: with `event_id`, the key of its row in `events`, where the API stored it
-   * when it queued it (migration 0008).
+   * when it queued it (migration 0008). Unique with `event_id` (migration 0009).
    */
   ts: EpochMsColumn;
   enqueued_at: EpochMsColumn;
@@ -129,6 +129,8 @@ export interface QueueTakenTable {
 /** Poison events: never delivered again, kept for people to look at. */
 export interface QueueFailedTable {
   event_id: string;
+  /** The event's time: with `event_id`, the key (migration 0009). */
+  ts: EpochMsColumn;
   user_id: string;
   payload: string;
   enqueued_at: EpochMsColumn;

@@ -19,3 +19,11 @@ export function keyIn(keys: readonly EventKey[]): RawBuilder<SqlBool> {
   const rows = keys.map((k) => sql`(${k.timestampMs}, ${k.eventId})`);
   return sql<SqlBool>`(${sql.ref('ts')}, ${sql.ref('event_id')}) in (${sql.join(rows)})`;
 }
+
+/**
+ * An event's key as one string, for sets and maps in memory: two events with the same id and
+ * different times are two events (as in the tables).
+ */
+export function eventKey(k: EventKey): string {
+  return `${k.timestampMs} ${k.eventId}`;
+}

@@ -9,6 +9,7 @@ import { queueTakenMigration } from './migrations/0005-queue-taken.js';
 import { assessmentReasonsOnceMigration } from './migrations/0006-assessment-reasons-once.js';
 import { decisionsAuditedByAssessmentsMigration } from './migrations/0007-decisions-audited-by-assessments.js';
 import { queueRefersToEventsMigration } from './migrations/0008-queue-refers-to-events.js';
+import { queueKeyedByTimeAndIdMigration } from './migrations/0009-queue-keyed-by-time-and-id.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
 
 /**
@@ -26,6 +27,7 @@ export function migrationProvider(dialect: SqlDialectName = 'sqlite'): Migration
     '0006-assessment-reasons-once': assessmentReasonsOnceMigration(dialect),
     '0007-decisions-audited-by-assessments': decisionsAuditedByAssessmentsMigration(dialect),
     '0008-queue-refers-to-events': queueRefersToEventsMigration(dialect),
+    '0009-queue-keyed-by-time-and-id': queueKeyedByTimeAndIdMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

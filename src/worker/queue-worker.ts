@@ -76,7 +76,7 @@ export class QueueWorker {
     const started = performance.now();
     const giveBack = async (err: unknown) => {
       log.error({ err, events: batch.length }, 'could not commit a batch; it goes back to the queue');
-      await queue.release(batch.map((q) => q.event.eventId)).catch(() => undefined);
+      await queue.release(batch).catch(() => undefined);
       throw err;
     };
     let scored: Awaited<ReturnType<Scorer['scoreBatchStaged']>>;
@@ -85,13 +85,13 @@ export class QueueWorker {
     } catch (err) {
       return giveBack(err);
     }
-    const { outcome, written } = scored;
+    const { settlement, written } = scored;
     const finished = written.then(async () => {
       this.options.onBatch?.((performance.now() - started) / 1000, batch.length);
-      await queue.ack([...outcome.assessed.map((a) => a.eventId), ...outcome.skipped]);
-      for (const p of outcome.poison) {
-        log.warn({ eventId: p.eventId, error: p.error }, 'poison event recorded as failed');
-        await queue.fail(p.eventId, p.error, this.now());
+      await queue.ack(settlement.finished);
+      for (const { queued, error } of settlement.poisoned) {
+        log.warn({ eventId: queued.event.eventId, error }, 'poison event recorded as failed');
+        await queue.fail(queued, error, this.now());
       }
     }, giveBack);
     // Awaited by the loop before the batch after next; until then a failure is not unhandled.

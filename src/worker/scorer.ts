@@ -11,6 +11,7 @@ import type { Queue, QueuedEvent } from '../queue/queue.js';
 import { AssessmentRepository } from '../store/assessment-repository.js';
 import type { AuditEntry } from '../store/audit-repository.js';
 import type { Database } from '../store/database.js';
+import { eventKey } from '../store/event-key.js';
 import { LockoutRepository } from '../store/lockout-repository.js';
 import { ProfileRepository } from '../store/profile-repository.js';
 import { emptyWriteSet, GroupCommit, StaleWriteError, type WriteSet } from './group-commit.js';
@@ -23,7 +24,17 @@ export interface BatchOutcome {
   /** Already assessed before (a redelivery or a re-sent eventId): nothing done again. */
   skipped: string[];
   /** Events the pipeline could not score: recorded as failed, never retried. */
-  poison: { eventId: string; error: string }[];
+  poison: { eventId: string; timestampMs: number; error: string }[];
+}
+
+/**
+ * What becomes of queued events once scored: the finished (assessed, or found assessed already)
+ * are acked, the poison go to the failed list. A synchronous assessment's claim on a batch's
+ * events leaves them out of the batch's.
+ */
+export interface QueueSettlement {
+  finished: QueuedEvent[];
+  poisoned: { queued: QueuedEvent; error: string }[];
 }
 
 export interface ScorerOptions {
@@ -99,7 +110,10 @@ export class Scorer {
   /** The commit generation the cache reflects (see `forgetIfStale`). */
   private generation = 0;
   private readonly loaded = new Set<string>();
-  /** Events scored whose commit has not finished: the store cannot see them yet, this can. */
+  /**
+   * Events scored whose commit has not finished, by key (eventKey): the store cannot see them yet,
+   * this can.
+   */
   private readonly pending = new Set<string>();
   private readonly readDb: Kysely<Database>;
   private readonly commits: GroupCommit;
@@ -188,17 +202,18 @@ export class Scorer {
    */
   async scoreBatchStaged(
     batch: readonly QueuedEvent[],
-  ): Promise<{ outcome: BatchOutcome; written: Promise<void> }> {
+  ): Promise<{ outcome: BatchOutcome; settlement: QueueSettlement; written: Promise<void> }> {
     const held: HeldBatch = { items: batch, next: 0, claimed: new Set() };
     this.held.add(held);
     const outcome: BatchOutcome = { assessed: [], skipped: [], poison: [] };
+    const settlement: QueueSettlement = { finished: [], poisoned: [] };
     const writes: Promise<void>[] = [];
     let generation: number | undefined;
     try {
       while (held.next < batch.length) {
         // Lets the synchronous requests that arrived meanwhile in (messages, timers, I/O).
         if (held.next > 0) await new Promise((resolve) => setImmediate(resolve));
-        const unit = await this.exclusive(() => {
+        const unit = await this.exclusive(async () => {
           // A commit failed since the batch began: its earlier slices may be refused, and scoring the
           // rest now would score their users' later events before the earlier ones come back.
           if (generation !== undefined && generation !== this.generation) {
@@ -212,15 +227,17 @@ export class Scorer {
             const item = batch[held.next++] as QueuedEvent;
             if (!held.claimed.has(item)) slice.push(item);
           }
-          return this.scoreUnit(
+          const unit = await this.scoreUnit(
             slice.map((q) => q.event),
             recordedOf(slice),
           );
+          return { ...unit, slice };
         });
         outcome.assessed.push(...unit.outcome.assessed);
         outcome.skipped.push(...unit.outcome.skipped);
         outcome.poison.push(...unit.outcome.poison);
-        const written = this.commit(unit.set, unit.outcome.assessed, held.next < batch.length);
+        settle(unit.slice, unit.outcome.poison, settlement);
+        const written = this.commit(unit.set, unit.outcome.assessed, unit.scored, held.next < batch.length);
         // Awaited below, all together; until then a failure must not count as unhandled.
         written.catch(() => undefined);
         writes.push(written);
@@ -229,7 +246,7 @@ export class Scorer {
       this.held.delete(held);
       this.commits.release();
     }
-    return { outcome, written: Promise.all(writes).then(() => undefined) };
+    return { outcome, settlement, written: Promise.all(writes).then(() => undefined) };
   }
 
   /**
@@ -238,7 +255,8 @@ export class Scorer {
    * assessment back, unchanged.
    */
   async assessNow(event: LoginEvent): Promise<{ assessment: Assessment; duplicate: boolean }> {
-    const { set, outcome, earlier } = await this.exclusive(async () => {
+    const key = eventKey(event);
+    const { set, outcome, scored, taken } = await this.exclusive(async () => {
       // This user's events in the part of a batch not scored yet come first (they were queued
       // before anything still waiting in the queue), then those waiting in the queue. Most users
       // have nothing waiting: a read on the other connection spares the write lock.
@@ -247,29 +265,28 @@ export class Scorer {
         ? await this.options.queue.takeUser(event.userId, this.options.leaseMs, this.now())
         : [];
       const queued = [...held, ...waiting];
-      const earlier = queued.filter((q) => q.event.eventId !== event.eventId);
+      const earlier = queued.filter((q) => eventKey(q.event) !== key);
       const unit = await this.scoreUnit([...earlier.map((q) => q.event), event], recordedOf(earlier));
       // The caller answers a login from this: fsync'd before the answer (see GroupCommit).
       unit.set.durable = true;
-      return { ...unit, earlier: queued };
+      return { ...unit, taken: queued };
     });
     try {
-      await this.commit(set, outcome.assessed);
+      await this.commit(set, outcome.assessed, scored);
     } catch (err) {
       // Taken from the queue (or from the batch) for this: back to the queue now, in order,
       // rather than when their lease runs out.
-      await this.options.queue.release(earlier.map((q) => q.event.eventId)).catch(() => undefined);
+      await this.options.queue.release(taken).catch(() => undefined);
       throw err;
     }
-    const ackIds = [...outcome.assessed.map((a) => a.eventId), ...outcome.skipped].filter((id) =>
-      earlier.some((q) => q.event.eventId === id),
-    );
-    if (ackIds.length > 0) await this.options.queue.ack(ackIds);
-    for (const p of outcome.poison) {
-      if (p.eventId === event.eventId) throw new Error(p.error);
-      await this.options.queue.fail(p.eventId, p.error, this.now());
-    }
-    const mine = outcome.assessed.find((a) => a.eventId === event.eventId);
+    // `taken` holds this event too when it was queued already: acked (or failed) with the rest.
+    const { finished, poisoned } = settle(taken, outcome.poison);
+    if (finished.length > 0) await this.options.queue.ack(finished);
+    for (const p of poisoned) await this.options.queue.fail(p.queued, p.error, this.now());
+    const failed = outcome.poison.find((p) => eventKey(p) === key);
+    if (failed) throw new Error(failed.error);
+    const at = scored.indexOf(key);
+    const mine = at === -1 ? undefined : outcome.assessed[at];
     if (mine) return { assessment: mine, duplicate: false };
     const stored = await new AssessmentRepository(this.options.db).get(event.eventId, event.timestampMs);
     if (!stored) throw new Error(`event ${event.eventId} was neither scored nor stored`);
@@ -395,11 +412,17 @@ export class Scorer {
     });
   }
 
-  private async commit(set: WriteSet, assessed: readonly Assessment[], hold = false): Promise<void> {
+  /** Writes a unit's set; `scored` are the keys of the events it assessed (`assessed`, in order). */
+  private async commit(
+    set: WriteSet,
+    assessed: readonly Assessment[],
+    scored: readonly string[],
+    hold = false,
+  ): Promise<void> {
     // On failure the memory is ahead of the store: the next critical section forgets it, `pending`
     // included (forgetIfStale; every refusal comes with a new commit generation).
     await this.commits.write(set, { hold });
-    for (const a of assessed) this.pending.delete(a.eventId);
+    for (const key of scored) this.pending.delete(key);
     if (assessed.length > 0) this.options.onCommitted?.(assessed);
   }
 
@@ -469,31 +492,34 @@ export class Scorer {
 
   private async scoreUnit(
     events: readonly LoginEvent[],
-    /** The eventIds of those the queue stored in `events` already (see `QueuedEvent.recorded`). */
+    /** The keys (eventKey) of those the queue stored in `events` already (see `QueuedEvent.recorded`). */
     recorded: ReadonlySet<string> = new Set(),
-  ): Promise<{ set: WriteSet; outcome: BatchOutcome }> {
+  ): Promise<{ set: WriteSet; outcome: BatchOutcome; scored: string[] }> {
     const outcome: BatchOutcome = { assessed: [], skipped: [], poison: [] };
+    const scored: string[] = [];
     const set = emptyWriteSet(this.generation);
+    // Events are told apart by key: the same id with another time is another event.
     const done = await new AssessmentRepository(this.readDb).existing(events);
     const seen = new Set<string>();
-    const fresh: LoginEvent[] = [];
+    const fresh: { event: LoginEvent; key: string }[] = [];
     let inFlight = false;
     for (const event of events) {
-      if (this.pending.has(event.eventId)) {
+      const key = eventKey(event);
+      if (this.pending.has(key)) {
         outcome.skipped.push(event.eventId);
         inFlight = true;
-      } else if (done.has(event.eventId) || seen.has(event.eventId)) {
+      } else if (done.has(key) || seen.has(key)) {
         outcome.skipped.push(event.eventId);
       } else {
-        seen.add(event.eventId);
-        fresh.push(event);
+        seen.add(key);
+        fresh.push({ event, key });
       }
     }
-    await this.load(fresh.map((e) => e.userId));
+    await this.load(fresh.map((f) => f.event.userId));
 
     const locksBefore = new Map<string, LockState | undefined>();
     const at = this.now();
-    for (const event of fresh) {
+    for (const { event, key } of fresh) {
       if (!locksBefore.has(event.userId)) locksBefore.set(event.userId, this.state.getLock(event.userId));
       let assessment: Assessment;
       try {
@@ -501,13 +527,15 @@ export class Scorer {
       } catch (err) {
         outcome.poison.push({
           eventId: event.eventId,
+          timestampMs: event.timestampMs,
           error: err instanceof Error ? err.message : String(err),
         });
         continue;
       }
       outcome.assessed.push(assessment);
-      this.pending.add(event.eventId);
-      if (!recorded.has(event.eventId)) set.events.push(event);
+      scored.push(key);
+      this.pending.add(key);
+      if (!recorded.has(key)) set.events.push(event);
       // The assessment is the decision's audit entry too (src/store/audit-repository.ts).
       set.assessments.push(assessment);
     }
@@ -535,15 +563,33 @@ export class Scorer {
     // A duplicate of an event whose commit is still running: let that commit finish first, so the
     // caller's ack (or read of the stored assessment) comes after it.
     if (inFlight) await this.commits.flushed();
-    return { set, outcome };
+    return { set, outcome, scored };
   }
 }
 
-/** The eventIds of the queued events the queue stored in `events` itself. */
+/** The keys (eventKey) of the queued events the queue stored in `events` itself. */
 function recordedOf(items: readonly QueuedEvent[]): Set<string> {
-  const ids = new Set<string>();
-  for (const q of items) if (q.recorded) ids.add(q.event.eventId);
-  return ids;
+  const keys = new Set<string>();
+  for (const q of items) if (q.recorded) keys.add(eventKey(q.event));
+  return keys;
+}
+
+/**
+ * Sorts the queued events a unit scored into finished and poisoned (every event of a unit is
+ * assessed, skipped as assessed already, or poison), adding to `into`.
+ */
+function settle(
+  items: readonly QueuedEvent[],
+  poison: BatchOutcome['poison'],
+  into: QueueSettlement = { finished: [], poisoned: [] },
+): QueueSettlement {
+  const errors = poison.length === 0 ? undefined : new Map(poison.map((p) => [eventKey(p), p.error]));
+  for (const queued of items) {
+    const error = errors?.get(eventKey(queued.event));
+    if (error === undefined) into.finished.push(queued);
+    else into.poisoned.push({ queued, error });
+  }
+  return into;
 }
 
 /** A batch being scored a slice at a time: what is scored so far, and what a synchronous assessment took. */

@@ -50,6 +50,12 @@ export function describeQueueContract(
       });
     }
     const ids = (batch: readonly QueuedEvent[]) => batch.map((q) => q.event.eventId);
+    /** The i-th of a batch, which the test expects to be there. */
+    const nth = (batch: readonly QueuedEvent[], i: number): QueuedEvent => {
+      const q = batch[i];
+      if (!q) throw new Error(`expected at least ${i + 1} events, got ${batch.length}`);
+      return q;
+    };
 
     beforeEach(async () => {
       n = 0;
@@ -76,7 +82,7 @@ export function describeQueueContract(
       const batch = events(4);
       await queue.enqueue(batch, T0);
       const first = await queue.take(1, LEASE, T0);
-      await queue.ack(ids(first));
+      await queue.ack(first);
       await queue.close();
       queue = await fixture.reopen();
       expect(ids(await queue.take(10, LEASE, T0 + 1))).toEqual(batch.slice(1).map((e) => e.eventId));
@@ -87,7 +93,7 @@ export function describeQueueContract(
       await expect(queue.enqueue(events(1), T0)).rejects.toThrow();
     });
 
-    it('accepts an event id once: later copies and copies in the same call are duplicates', async () => {
+    it('accepts an event once: later copies and copies in the same call (same id and time) are duplicates', async () => {
       const [a, b] = events(2);
       if (!a || !b) throw new Error('unreachable');
       expect(await queue.enqueue([a], T0)).toEqual({ accepted: [a.eventId], duplicates: [] });
@@ -100,6 +106,22 @@ export function describeQueueContract(
       expect(taken[0]?.enqueuedAt).toBe(T0);
       // Still a duplicate while leased.
       expect((await queue.enqueue([a], T0 + 6)).duplicates).toEqual([a.eventId]);
+    });
+
+    it('takes the same id with another time as another event, delivered and acked on its own', async () => {
+      const [a] = events(1);
+      if (!a) throw new Error('unreachable');
+      const later = { ...a, timestampMs: a.timestampMs + 60_000 };
+      expect(await queue.enqueue([a, later], T0)).toEqual({
+        accepted: [a.eventId, a.eventId],
+        duplicates: [],
+      });
+      expect(await queue.enqueue([later], T0 + 1)).toEqual({ accepted: [], duplicates: [a.eventId] });
+      const taken = await queue.take(10, LEASE, T0 + 1);
+      expect(taken.map((q) => q.event)).toEqual([a, later]);
+      await queue.ack([nth(taken, 0)]);
+      // The lease of the other ran out: it alone comes back.
+      expect((await queue.take(10, LEASE, T0 + 1 + LEASE)).map((q) => q.event)).toEqual([later]);
     });
 
     it('answers concurrent calls each for its own events; an id in two of them is accepted by the first', async () => {
@@ -140,7 +162,7 @@ export function describeQueueContract(
     it('delivers again when a lease expires, counting the attempt', async () => {
       await queue.enqueue(events(2), T0);
       const first = await queue.take(10, LEASE, T0);
-      await queue.ack([first[1]?.event.eventId ?? '']);
+      await queue.ack([nth(first, 1)]);
       const again = await queue.take(10, LEASE, T0 + LEASE);
       expect(ids(again)).toEqual([first[0]?.event.eventId]);
       expect(again[0]?.attempts).toBe(2);
@@ -148,11 +170,15 @@ export function describeQueueContract(
       expect(again[0]?.event).toEqual(first[0]?.event);
     });
 
-    it('forgets acknowledged events, and ignores unknown ids', async () => {
+    it('forgets acknowledged events, and ignores an ack of events no longer queued', async () => {
       const batch = events(3);
       await queue.enqueue(batch, T0);
-      const taken = await queue.take(10, LEASE, T0);
-      await queue.ack([...ids(taken), 'never-queued']);
+      const taken = await queue.take(2, LEASE, T0);
+      await queue.ack(taken);
+      await queue.ack(taken);
+      const last = await queue.take(10, LEASE, T0 + 1);
+      expect(ids(last)).toEqual([batch[2]?.eventId]);
+      await queue.ack(last);
       expect(await queue.take(10, LEASE, T0 + 10 * LEASE)).toEqual([]);
       expect(await queue.depth(T0 + 10 * LEASE)).toEqual({
         ready: 0,
@@ -166,14 +192,15 @@ export function describeQueueContract(
       const batch = events(2);
       await queue.enqueue(batch, T0);
       const taken = await queue.take(10, LEASE, T0);
-      const poison = taken[0]?.event.eventId ?? '';
-      await queue.fail(poison, 'Error: cannot score this', T0 + 100);
-      await queue.release([taken[1]?.event.eventId ?? '']);
+      const poison = nth(taken, 0).event.eventId;
+      await queue.fail(nth(taken, 0), 'Error: cannot score this', T0 + 100);
+      await queue.release([nth(taken, 1)]);
       expect(ids(await queue.take(10, LEASE, T0 + 10 * LEASE))).toEqual([batch[1]?.eventId]);
       const failed = await queue.listFailed(10);
       expect(failed).toHaveLength(1);
       expect(failed[0]).toMatchObject({
         eventId: poison,
+        timestampMs: batch[0]?.timestampMs,
         error: 'Error: cannot score this',
         failedAt: T0 + 100,
       });
@@ -184,15 +211,15 @@ export function describeQueueContract(
     it('lists failed events most recent first, up to the limit', async () => {
       const batch = events(3);
       await queue.enqueue(batch, T0);
-      await queue.take(10, LEASE, T0);
-      for (const [i, e] of batch.entries()) await queue.fail(e.eventId, `error ${i}`, T0 + i);
+      const taken = await queue.take(10, LEASE, T0);
+      for (const [i, q] of taken.entries()) await queue.fail(q, `error ${i}`, T0 + i);
       expect((await queue.listFailed(2)).map((f) => f.error)).toEqual(['error 2', 'error 1']);
     });
 
     it('makes a released event ready at once; the given-back delivery still counts', async () => {
       await queue.enqueue(events(3), T0);
       const taken = await queue.take(3, LEASE, T0);
-      await queue.release(ids(taken).slice(0, 2));
+      await queue.release(taken.slice(0, 2));
       const again = await queue.take(10, LEASE, T0 + 1);
       expect(ids(again)).toEqual(ids(taken).slice(0, 2));
       expect(again.map((q) => q.attempts)).toEqual([2, 2]);
@@ -204,7 +231,7 @@ export function describeQueueContract(
       fixture = await makeQueue({ maxAttempts: 2 });
       queue = fixture.queue;
       await queue.enqueue(events(1), T0);
-      for (let i = 0; i < 3; i++) await queue.release(ids(await queue.take(1, LEASE, T0 + i)));
+      for (let i = 0; i < 3; i++) await queue.release(await queue.take(1, LEASE, T0 + i));
       expect((await queue.listFailed(10)).map((f) => f.error)).toEqual(['too many attempts']);
     });
 
@@ -230,14 +257,15 @@ export function describeQueueContract(
       const batch = events(8, ['alice', 'bob']);
       const id = (i: number) => batch[i]?.eventId;
       await queue.enqueue(batch, T0);
-      expect(ids(await queue.take(2, LEASE, T0))).toEqual([id(0), id(1)]);
+      const first = await queue.take(2, LEASE, T0);
+      expect(ids(first)).toEqual([id(0), id(1)]);
       expect(ids(await queue.takeUser('alice', LEASE, T0 + 1))).toEqual([id(2), id(4), id(6)]);
       // max counts only what is handed out: alice's leased events are passed over.
       expect(ids(await queue.take(2, LEASE, T0 + 2))).toEqual([id(3), id(5)]);
-      await queue.release([id(1) ?? '']);
+      await queue.release([nth(first, 1)]);
       expect(ids(await queue.take(2, LEASE, T0 + 3))).toEqual([id(1), id(7)]);
       expect(await queue.take(10, LEASE, T0 + 4)).toEqual([]);
-      await queue.ack([id(0) ?? '']);
+      await queue.ack([nth(first, 0)]);
       // Every lease has run out: all that is left comes back, oldest first.
       expect(ids(await queue.take(10, LEASE, T0 + 4 + LEASE))).toEqual([1, 2, 3, 4, 5, 6, 7].map(id));
     });
@@ -259,7 +287,7 @@ export function describeQueueContract(
         const taken = await queue.take(23, LEASE, T0 + 1000);
         if (taken.length === 0) break;
         seen.push(...taken);
-        await queue.ack(ids(taken));
+        await queue.ack(taken);
       }
       for (const u of users) {
         const times = seen.filter((q) => q.event.userId === u).map((q) => q.event.timestampMs);
@@ -273,7 +301,7 @@ export function describeQueueContract(
       await queue.enqueue(events(3), T0);
       await queue.enqueue(events(2), T0 + 500);
       const taken = await queue.take(2, LEASE, T0 + 1000);
-      await queue.fail(taken[0]?.event.eventId ?? '', 'bad', T0 + 1000);
+      await queue.fail(nth(taken, 0), 'bad', T0 + 1000);
       expect(await queue.depth(T0 + 1000)).toEqual({ ready: 3, leased: 1, failed: 1, oldestEnqueuedAt: T0 });
       // An expired lease counts as ready again.
       expect(await queue.depth(T0 + 1000 + LEASE)).toEqual({

@@ -78,7 +78,7 @@ describe('SqliteQueue', () => {
       expect(await queue.enqueue([first], T0)).toEqual({ accepted: [first.eventId], duplicates: [] });
       expect(await events.get(first.eventId, T0)).toEqual(first);
       // Taken and acked: gone from the queue, still in `events`.
-      await queue.ack((await queue.take(10, 1000, T0)).map((q) => q.event.eventId));
+      await queue.ack(await queue.take(10, 1000, T0));
       expect((await queue.depth(T0)).ready).toBe(0);
       const second = loginEvent({ at: T0 + 1 });
       expect(await queue.enqueue([first, second], T0 + 5000)).toEqual({
@@ -95,7 +95,7 @@ describe('SqliteQueue', () => {
     }
   });
 
-  it('refuses an id queued already with another time, leaving no row of it in `events`', async () => {
+  it('takes an id queued already with another time as another event, stored in `events` too', async () => {
     const { db, cleanup } = await openTestDatabase();
     try {
       const queue = new SqliteQueue(db);
@@ -104,14 +104,20 @@ describe('SqliteQueue', () => {
       const other = loginEvent({ at: T0 + 1 });
       await queue.enqueue([first], T0);
       expect(await queue.enqueue([sameIdLater, other], T0 + 1000)).toEqual({
-        accepted: [other.eventId],
-        duplicates: [first.eventId],
+        accepted: [first.eventId, other.eventId],
+        duplicates: [],
       });
       const { rows } = await sql<{ event_id: string; ts: number }>`
         select event_id, ts from events order by ts`.execute(db);
       expect(rows.map((r) => [r.event_id, Number(r.ts)])).toEqual([
         [first.eventId, T0],
         [other.eventId, T0 + 1],
+        [first.eventId, T0 + 60_000],
+      ]);
+      expect((await queue.take(10, 1000, T0 + 1000)).map((q) => q.event)).toEqual([
+        first,
+        sameIdLater,
+        other,
       ]);
     } finally {
       await cleanup();

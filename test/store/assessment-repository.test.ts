@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AssessmentRepository } from '../../src/store/assessment-repository.js';
+import { eventKey } from '../../src/store/event-key.js';
 import { InvalidCursorError } from '../../src/store/page-cursor.js';
 import { assessment } from '../helpers/assessments.js';
 import { openTestDatabase } from './temp-database.js';
@@ -40,7 +41,7 @@ describe('AssessmentRepository', () => {
     expect(await repo.get('nope')).toBeUndefined();
     const key = (eventId: string, timestampMs: number) => ({ eventId, timestampMs });
     expect(await repo.existing([key('e1', T0), key('e3', T0 + 1), key('nope', T0)])).toEqual(
-      new Set(['e1', 'e3']),
+      new Set([eventKey(key('e1', T0)), eventKey(key('e3', T0 + 1))]),
     );
     // The key is the id at the event's time: the same id at another time is another event.
     expect(await repo.existing([key('e1', T0 + 5)])).toEqual(new Set());

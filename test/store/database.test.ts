@@ -60,6 +60,7 @@ describe('migrateToLatest', () => {
         '0006-assessment-reasons-once',
         '0007-decisions-audited-by-assessments',
         '0008-queue-refers-to-events',
+        '0009-queue-keyed-by-time-and-id',
       ]);
       expect(await migrateToLatest(first)).toEqual([]);
       await new EventRepository(first).insertMany([loginEvent({ eventId: 'kept', at: T0 })], T0);

@@ -32,7 +32,10 @@ describe('migration 0008-queue-refers-to-events', () => {
       await sql`insert into events (event_id, user_id, ts, received_at, payload)
                 values ('stored', 'bob', ${T0 + 2}, ${T0 - 1000}, 'first copy')`.execute(db);
 
-      expect(await migrateToLatest(db)).toEqual(['0008-queue-refers-to-events']);
+      expect(await migrateToLatest(db)).toEqual([
+        '0008-queue-refers-to-events',
+        '0009-queue-keyed-by-time-and-id',
+      ]);
 
       const { rows: columns } = await sql<{
         name: string;

@@ -58,7 +58,7 @@ describe('SqliteQueue: what is fsync’d', () => {
     const queue = new SqliteQueue(db, { singleConsumer: true });
     await queue.enqueue([loginEvent({ at: MONDAY_10_DELHI, eventId: 'a' })], 1);
     const taken = await queue.take(10, 60_000, 1);
-    await queue.ack(taken.map((q) => q.event.eventId));
+    await queue.ack(taken);
     expect(seen).toEqual(['insert into queue @2', 'update queue_taken @1', 'delete from queue @1']);
   });
 });

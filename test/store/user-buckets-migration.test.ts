@@ -38,6 +38,7 @@ describe('migration 0004-user-buckets', () => {
         '0006-assessment-reasons-once',
         '0007-decisions-audited-by-assessments',
         '0008-queue-refers-to-events',
+        '0009-queue-keyed-by-time-and-id',
       ]);
 
       for (const table of ['assessments', 'queue']) {

@@ -31,7 +31,11 @@ function manualScorer() {
         fail = reject;
       });
       batches.push({ ids, commit, fail });
-      return { outcome: { assessed: [], skipped: ids, poison: [] }, written };
+      return {
+        outcome: { assessed: [], skipped: ids, poison: [] },
+        settlement: { finished: [...batch], poisoned: [] },
+        written,
+      };
     },
   };
   return { scorer: scorer as unknown as Scorer, batches };

@@ -53,4 +53,45 @@ describe('Scorer: events from the queue', () => {
       await cleanup();
     }
   });
+
+  it('scores an id sent again with another time as another event, through the queue and the synchronous path', async () => {
+    const { db, cleanup } = await openTestDatabase();
+    try {
+      const config = resolveScoringConfig();
+      const queue = new SqliteQueue(db, { singleConsumer: true });
+      const scorer = new Scorer({
+        db,
+        queue,
+        pipeline: createPipeline({ enricher: createEnricher(), config }),
+        scoring: config,
+        leaseMs: 60_000,
+        now: () => T0 + 10 * 60_000,
+      });
+      const first = loginEvent({ eventId: 'reused', userId: 'alice', at: T0 });
+      const second = { ...first, timestampMs: T0 + 60_000 };
+      const third = { ...first, timestampMs: T0 + 120_000 };
+      expect((await queue.enqueue([first, second], T0)).accepted).toEqual(['reused', 'reused']);
+      // One batch holds both: neither is taken for a duplicate of the other.
+      const batch = await queue.take(10, 60_000, T0);
+      const staged = await scorer.scoreBatchStaged(batch);
+      await staged.written;
+      expect(staged.outcome.assessed.map((a) => a.timestamp)).toEqual(
+        [first, second].map((e) => new Date(e.timestampMs).toISOString()),
+      );
+      expect(staged.settlement.finished).toEqual(batch);
+      await queue.ack(staged.settlement.finished);
+      // The synchronous path: a third time is scored; the first again is the stored assessment.
+      expect((await scorer.assessNow(third)).duplicate).toBe(false);
+      const again = await scorer.assessNow(first);
+      expect(again.duplicate).toBe(true);
+      expect(again.assessment).toEqual(staged.outcome.assessed[0]);
+      const { rows } = await sql<{ ts: number }>`
+        select ts from assessments where event_id = 'reused' order by ts`.execute(db);
+      expect(rows.map((r) => Number(r.ts))).toEqual([T0, T0 + 60_000, T0 + 120_000]);
+      expect((await queue.depth(T0)).ready).toBe(0);
+      await scorer.close();
+    } finally {
+      await cleanup();
+    }
+  });
 });

@@ -77,8 +77,8 @@ describe('Scorer: a large batch scored a slice at a time', () => {
     const reference = await open();
     await reference.queue.enqueue(batchEvents, 0);
     const refBatch = await reference.queue.take(2000, 60_000, 0);
-    const refOutcome = await reference.scorer.scoreBatch(refBatch);
-    await reference.queue.ack(refOutcome.assessed.map((a) => a.eventId));
+    await reference.scorer.scoreBatch(refBatch);
+    await reference.queue.ack(refBatch);
     const refAttempt = await reference.scorer.assessNow(attempt);
 
     // The attempt arrives while the batch is being scored: its section runs after the first slice.
@@ -87,22 +87,26 @@ describe('Scorer: a large batch scored a slice at a time', () => {
     const batch = await live.queue.take(2000, 60_000, 0);
     expect(batch).toHaveLength(1800);
     const order: string[] = [];
-    const scoring = live.scorer.scoreBatch(batch).then((outcome) => {
+    const scoring = live.scorer.scoreBatchStaged(batch).then(async (staged) => {
+      await staged.written;
       order.push('batch');
-      return outcome;
+      return staged;
     });
     const sync = live.scorer.assessNow(attempt).then((result) => {
       order.push('assess');
       return result;
     });
-    const [outcome, result] = await Promise.all([scoring, sync]);
+    const [{ outcome, settlement }, result] = await Promise.all([scoring, sync]);
     expect(order).toEqual(['assess', 'batch']);
     // The guesses were scored (and acked) by the assessment, before it, not by the batch: the
     // account is locked, and the owner's own attempt with the right password is denied.
     expect(outcome.assessed.some((a) => a.eventId.startsWith('guess-'))).toBe(false);
     expect(refAttempt.assessment.action).toBe('deny');
     expect(refAttempt.assessment.reasons.map((r) => r.code)).toContain('ACCOUNT_LOCKED');
-    await live.queue.ack([...outcome.assessed.map((a) => a.eventId), ...outcome.skipped]);
+    // The batch acks what it scored, none of the events the assessment took over.
+    expect(settlement.finished.some((q) => q.event.eventId.startsWith('guess-'))).toBe(false);
+    expect(settlement.finished).toHaveLength(outcome.assessed.length);
+    await live.queue.ack(settlement.finished);
 
     // Same decisions for every event, the attempt included, as in order; nothing left in the queue.
     expect(result.assessment).toEqual(refAttempt.assessment);

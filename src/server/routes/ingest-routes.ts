@@ -4,6 +4,7 @@ import type { EventFieldError } from '../../event/event-error.js';
 import type { LoginEvent } from '../../event/login-event.js';
 import { validateEvent } from '../../event/validate-event.js';
 import { AssessmentRepository } from '../../store/assessment-repository.js';
+import { eventKey } from '../../store/event-key.js';
 import { ApiError } from '../api-errors.js';
 import type { AppDeps } from '../app-deps.js';
 
@@ -68,7 +69,12 @@ export async function ingestRoutes(app: FastifyInstance, deps: AppDeps): Promise
         throw new ApiError('LG_ERR_INVALID_EVENT', errorSummary(errors), { rejected: errors.length, errors });
       }
       const already = await assessments.existing(good);
-      const fresh = already.size === 0 ? good : good.filter((e) => !already.has(e.eventId));
+      const fresh: LoginEvent[] = [];
+      const assessedBefore: string[] = [];
+      for (const e of good) {
+        if (already.has(eventKey(e))) assessedBefore.push(e.eventId);
+        else fresh.push(e);
+      }
       const result = await deps.queue.enqueue(fresh, t);
       deps.backlog.accepted(result.accepted.length);
       deps.metrics.ingested.inc({ endpoint: 'events' }, result.accepted.length);
@@ -77,7 +83,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: AppDeps): Promise
       return {
         accepted: result.accepted.length,
         eventIds: good.map((e) => e.eventId),
-        duplicates: [...already, ...result.duplicates],
+        duplicates: [...assessedBefore, ...result.duplicates],
         rejected: errors.length,
         errors,
       };

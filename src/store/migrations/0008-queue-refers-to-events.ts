@@ -1,6 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import { chunked } from '../chunked.js';
 import type { SqlDialectName } from '../sql-dialect-name.js';
+import { eventTimeOfJson } from './event-time-of-json.js';
 
 /**
  * The queue refers to the event's row in `events` (by its key, `ts` and `event_id`) instead of
@@ -61,7 +62,7 @@ async function refer(untyped: Kysely<unknown>): Promise<void> {
   for (const chunk of chunked(rows, 5)) {
     const events: Before['events'][] = [];
     for (const row of chunk) {
-      const ts = timeOf(row.payload);
+      const ts = eventTimeOfJson(row.payload);
       if (ts === undefined) {
         await db
           .insertInto('queue_failed')
@@ -97,14 +98,4 @@ async function refer(untyped: Kysely<unknown>): Promise<void> {
     }
   }
   await db.schema.alterTable('queue').dropColumn('payload').execute();
-}
-
-/** The event's time (epoch ms) from its queued JSON, or undefined when it cannot be read. */
-function timeOf(payload: string): number | undefined {
-  try {
-    const ts = (JSON.parse(payload) as { timestampMs?: unknown } | null)?.timestampMs;
-    return typeof ts === 'number' && Number.isFinite(ts) ? ts : undefined;
-  } catch {
-    return undefined;
-  }
 }
