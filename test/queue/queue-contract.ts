@@ -208,6 +208,22 @@ export function describeQueueContract(
       expect((await queue.depth(T0 + 10 * LEASE)).failed).toBe(1);
     });
 
+    it('keeps apart the failures of two events with one id and different times', async () => {
+      const [a] = events(1);
+      if (!a) throw new Error('unreachable');
+      const later = { ...a, timestampMs: a.timestampMs + 60_000 };
+      await queue.enqueue([a, later], T0);
+      const taken = await queue.take(10, LEASE, T0);
+      await queue.fail(nth(taken, 0), 'first', T0 + 1);
+      await queue.fail(nth(taken, 1), 'second', T0 + 2);
+      const failed = await queue.listFailed(10);
+      expect(failed.map((f) => [f.eventId, f.timestampMs, f.error])).toEqual([
+        [a.eventId, later.timestampMs, 'second'],
+        [a.eventId, a.timestampMs, 'first'],
+      ]);
+      expect((await queue.depth(T0 + 3)).failed).toBe(2);
+    });
+
     it('lists failed events most recent first, up to the limit', async () => {
       const batch = events(3);
       await queue.enqueue(batch, T0);
