@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { resolveScoringConfig } from '../../src/config/resolve-config.js';
 import { createEnricher } from '../../src/enrich/create-enricher.js';
 import { createPipeline } from '../../src/pipeline.js';
 import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
+import type { Database } from '../../src/store/database.js';
 import { EventRepository } from '../../src/store/event-repository.js';
 import { Scorer } from '../../src/worker/scorer.js';
 import { loginEvent } from '../helpers/login-events.js';
@@ -11,21 +12,27 @@ import { openTestDatabase } from '../store/temp-database.js';
 
 const T0 = Date.UTC(2026, 0, 5);
 
+/** A scorer on the single-consumer queue of `db`, its clock stopped at `nowMs`. */
+function scorerOn(db: Kysely<Database>, nowMs: number) {
+  const config = resolveScoringConfig();
+  const queue = new SqliteQueue(db, { singleConsumer: true });
+  const scorer = new Scorer({
+    db,
+    queue,
+    pipeline: createPipeline({ enricher: createEnricher(), config }),
+    scoring: config,
+    leaseMs: 60_000,
+    now: () => nowMs,
+  });
+  return { queue, scorer };
+}
+
 describe('Scorer: events from the queue', () => {
   it('leaves a queued event as the queue stored it when it was accepted; stores one it never queued', async () => {
     const { db, cleanup } = await openTestDatabase();
     try {
-      const config = resolveScoringConfig();
-      const queue = new SqliteQueue(db, { singleConsumer: true });
       const scorerNow = T0 + 5000;
-      const scorer = new Scorer({
-        db,
-        queue,
-        pipeline: createPipeline({ enricher: createEnricher(), config }),
-        scoring: config,
-        leaseMs: 60_000,
-        now: () => scorerNow,
-      });
+      const { queue, scorer } = scorerOn(db, scorerNow);
       const rows = async () =>
         (
           await sql<{ event_id: string; received_at: number }>`
@@ -57,16 +64,7 @@ describe('Scorer: events from the queue', () => {
   it('scores an id sent again with another time as another event, through the queue and the synchronous path', async () => {
     const { db, cleanup } = await openTestDatabase();
     try {
-      const config = resolveScoringConfig();
-      const queue = new SqliteQueue(db, { singleConsumer: true });
-      const scorer = new Scorer({
-        db,
-        queue,
-        pipeline: createPipeline({ enricher: createEnricher(), config }),
-        scoring: config,
-        leaseMs: 60_000,
-        now: () => T0 + 10 * 60_000,
-      });
+      const { queue, scorer } = scorerOn(db, T0 + 10 * 60_000);
       const first = loginEvent({ eventId: 'reused', userId: 'alice', at: T0 });
       const second = { ...first, timestampMs: T0 + 60_000 };
       const third = { ...first, timestampMs: T0 + 120_000 };
