@@ -75,7 +75,8 @@ type ReturnedRow = Omit<LeasedRow, 'payload'> & { ts: number };
  * their place (`seq`, the primary key) for everything else: ack, fail and release take the queued
  * events back. No index leads with the event id: ids are random (UUIDs from identity providers), and
  * an index on them alone took each insert and delete to a random page, every one written to the WAL
- * (docs/BENCHMARKS.md, session 25: a third of the service's throughput with random ids).
+ * (docs/BENCHMARKS.md, sessions 24–25: more pages per event the deeper the queue; with random ids
+ * and a deep queue, up to a third of the service's throughput).
  *
  * A lease is not owned: `ack`, `fail` and `release` act on the event whoever holds it. With the
  * single consumer of the embedded deployment that is enough; several consumers would need a
