@@ -135,44 +135,65 @@ export class SqliteQueue implements Queue {
           queued.push(e.eventId, e.userId, userBucket(e.userId), e.timestampMs, nowMs);
           stored.push(e.eventId, e.userId, e.timestampMs, nowMs, encodeLoginEvent(e));
         }
-        return { size: chunk.length, queued, stored };
+        return { events: chunk, queued, stored };
       });
-      const inserted = new Set<string>();
+      const accepted = new Uint8Array(events.length);
       await this.db.transaction().execute(async (trx) => {
+        let offset = 0;
         for (const chunk of chunks) {
+          const size = chunk.events.length;
           // Queued (not queued already), then stored (not received before): an event is accepted
-          // when both are new; what was received before is taken out of the queue again, by its
-          // place. Events are keys here (eventKey): an id with another time is another event.
-          const queued = new Map<string, number>();
+          // when both are new. The usual case, every event new, needs no key: all rows came back.
           const { rows } = await trx.executeQuery<KeyRow & { seq: number }>(
-            CompiledQuery.raw(insertSql('queue', chunk.size), chunk.queued),
+            CompiledQuery.raw(insertSql('queue', size), chunk.queued),
           );
-          for (const row of rows) queued.set(keyOfRow(row), row.seq);
-          const stored = queued.size === chunk.size ? chunk.stored : storedRowsOf(chunk.stored, queued);
-          if (stored.length > 0) {
-            const { rows: storedRows } = await trx.executeQuery<KeyRow>(
-              CompiledQuery.raw(insertSql('events', stored.length / STORED_COLUMNS), stored),
-            );
-            for (const row of storedRows) {
-              const key = keyOfRow(row);
-              if (queued.delete(key)) inserted.add(key);
+          let storedRows: KeyRow[] | undefined;
+          if (rows.length === size) {
+            storedRows = (
+              await trx.executeQuery<KeyRow>(CompiledQuery.raw(insertSql('events', size), chunk.stored))
+            ).rows;
+            if (storedRows.length === size) {
+              accepted.fill(1, offset, offset + size);
+              offset += size;
+              continue;
             }
+          }
+          // Otherwise by key (eventKey: an id with another time is another event): only what was
+          // queued is stored, and what was received before is taken out of the queue again.
+          const queued = new Map<string, number>();
+          for (const row of rows) queued.set(keyOfRow(row), row.seq);
+          if (storedRows === undefined) {
+            const stored = storedRowsOf(chunk.stored, queued);
+            storedRows =
+              stored.length === 0
+                ? []
+                : (
+                    await trx.executeQuery<KeyRow>(
+                      CompiledQuery.raw(insertSql('events', stored.length / STORED_COLUMNS), stored),
+                    )
+                  ).rows;
+          }
+          const inserted = new Set<string>();
+          for (const row of storedRows) {
+            const key = keyOfRow(row);
+            if (queued.delete(key)) inserted.add(key);
           }
           for (const seqs of chunked([...queued.values()], 1)) {
             await trx.executeQuery(
               CompiledQuery.raw(`DELETE FROM queue WHERE seq IN (${marks(seqs.length)})`, seqs),
             );
           }
+          // An event twice in one call is inserted once: the first occurrence is the accepted one.
+          for (const [i, e] of chunk.events.entries()) {
+            if (inserted.delete(eventKey(e))) accepted[offset + i] = 1;
+          }
+          offset += size;
         }
       });
-      const accepted: string[] = [];
-      const duplicates: string[] = [];
-      for (const e of events) {
-        // An event twice in one call is inserted once: the first occurrence is the accepted one.
-        if (inserted.delete(eventKey(e))) accepted.push(e.eventId);
-        else duplicates.push(e.eventId);
-      }
-      return { accepted, duplicates };
+      const result: EnqueueResult = { accepted: [], duplicates: [] };
+      for (const [i, e] of events.entries())
+        (accepted[i] ? result.accepted : result.duplicates).push(e.eventId);
+      return result;
     });
   }
 

@@ -227,10 +227,7 @@ export class Scorer {
             const item = batch[held.next++] as QueuedEvent;
             if (!held.claimed.has(item)) slice.push(item);
           }
-          const unit = await this.scoreUnit(
-            slice.map((q) => q.event),
-            recordedOf(slice),
-          );
+          const unit = await this.scoreUnit(slice);
           return { ...unit, slice };
         });
         outcome.assessed.push(...unit.outcome.assessed);
@@ -266,7 +263,7 @@ export class Scorer {
         : [];
       const queued = [...held, ...waiting];
       const earlier = queued.filter((q) => eventKey(q.event) !== key);
-      const unit = await this.scoreUnit([...earlier.map((q) => q.event), event], recordedOf(earlier));
+      const unit = await this.scoreUnit([...earlier, { event }]);
       // The caller answers a login from this: fsync'd before the answer (see GroupCommit).
       unit.set.durable = true;
       return { ...unit, taken: queued };
@@ -490,20 +487,23 @@ export class Scorer {
     }
   }
 
+  /**
+   * Scores these events in order (`recorded`: the queue stored it in `events` already, see
+   * {@link QueuedEvent}), skipping those assessed already; returns their writes, the outcome, and
+   * the keys of the events assessed, in the order of `outcome.assessed`.
+   */
   private async scoreUnit(
-    events: readonly LoginEvent[],
-    /** The keys (eventKey) of those the queue stored in `events` already (see `QueuedEvent.recorded`). */
-    recorded: ReadonlySet<string> = new Set(),
+    items: readonly { event: LoginEvent; recorded?: boolean }[],
   ): Promise<{ set: WriteSet; outcome: BatchOutcome; scored: string[] }> {
     const outcome: BatchOutcome = { assessed: [], skipped: [], poison: [] };
     const scored: string[] = [];
     const set = emptyWriteSet(this.generation);
     // Events are told apart by key: the same id with another time is another event.
-    const done = await new AssessmentRepository(this.readDb).existing(events);
+    const done = await new AssessmentRepository(this.readDb).existing(items.map((item) => item.event));
     const seen = new Set<string>();
-    const fresh: { event: LoginEvent; key: string }[] = [];
+    const fresh: { event: LoginEvent; key: string; recorded: boolean }[] = [];
     let inFlight = false;
-    for (const event of events) {
+    for (const { event, recorded } of items) {
       const key = eventKey(event);
       if (this.pending.has(key)) {
         outcome.skipped.push(event.eventId);
@@ -512,14 +512,14 @@ export class Scorer {
         outcome.skipped.push(event.eventId);
       } else {
         seen.add(key);
-        fresh.push({ event, key });
+        fresh.push({ event, key, recorded: recorded === true });
       }
     }
     await this.load(fresh.map((f) => f.event.userId));
 
     const locksBefore = new Map<string, LockState | undefined>();
     const at = this.now();
-    for (const { event, key } of fresh) {
+    for (const { event, key, recorded } of fresh) {
       if (!locksBefore.has(event.userId)) locksBefore.set(event.userId, this.state.getLock(event.userId));
       let assessment: Assessment;
       try {
@@ -535,7 +535,7 @@ export class Scorer {
       outcome.assessed.push(assessment);
       scored.push(key);
       this.pending.add(key);
-      if (!recorded.has(key)) set.events.push(event);
+      if (!recorded) set.events.push(event);
       // The assessment is the decision's audit entry too (src/store/audit-repository.ts).
       set.assessments.push(assessment);
     }
@@ -565,13 +565,6 @@ export class Scorer {
     if (inFlight) await this.commits.flushed();
     return { set, outcome, scored };
   }
-}
-
-/** The keys (eventKey) of the queued events the queue stored in `events` itself. */
-function recordedOf(items: readonly QueuedEvent[]): Set<string> {
-  const keys = new Set<string>();
-  for (const q of items) if (q.recorded) keys.add(eventKey(q.event));
-  return keys;
 }
 
 /**

@@ -69,11 +69,13 @@ export async function ingestRoutes(app: FastifyInstance, deps: AppDeps): Promise
         throw new ApiError('LG_ERR_INVALID_EVENT', errorSummary(errors), { rejected: errors.length, errors });
       }
       const already = await assessments.existing(good);
-      const fresh: LoginEvent[] = [];
+      const fresh: LoginEvent[] = already.size === 0 ? good : [];
       const assessedBefore: string[] = [];
-      for (const e of good) {
-        if (already.has(eventKey(e))) assessedBefore.push(e.eventId);
-        else fresh.push(e);
+      if (already.size > 0) {
+        for (const e of good) {
+          if (already.has(eventKey(e))) assessedBefore.push(e.eventId);
+          else fresh.push(e);
+        }
       }
       const result = await deps.queue.enqueue(fresh, t);
       deps.backlog.accepted(result.accepted.length);
