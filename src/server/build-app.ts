@@ -19,6 +19,7 @@ import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { modelsRoutes } from './routes/models-routes.js';
+import { queueRoutes } from './routes/queue-routes.js';
 import { readRoutes } from './routes/read-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => ingestRoutes(scope, deps));
   await app.register(async (scope) => readRoutes(scope, deps));
+  await app.register(async (scope) => queueRoutes(scope, deps));
   await app.register(async (scope) => userRoutes(scope, deps));
   await app.register(async (scope) => sessionRoutes(scope, deps, sessions));
   await app.register(async (scope) => streamRoutes(scope, deps));

@@ -436,7 +436,42 @@ describe('reads', () => {
     const res = await t.app.inject({ url: '/docs/json' });
     expect(res.statusCode).toBe(200);
     expect(Object.keys(res.json().paths)).toEqual(
-      expect.arrayContaining(['/v1/events', '/v1/assess', '/v1/audit']),
+      expect.arrayContaining(['/v1/events', '/v1/assess', '/v1/audit', '/v1/queue/failed']),
     );
+  });
+});
+
+describe('GET /v1/queue/failed', () => {
+  it('lists the poison events for an admin, with their error and the event as queued', async () => {
+    const bodies = [eventBody(), eventBody()];
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: auth(t.keys.ingest),
+      payload: bodies,
+    });
+    expect(res.json().accepted).toBe(2);
+    // The worker is off: the test plays it, and fails the first event as the scorer would.
+    const taken = await t.service.queue.take(10, 60_000, Date.now());
+    const poison = taken[0];
+    if (!poison) throw new Error('nothing queued');
+    await t.service.queue.fail(poison, 'Error: cannot score this', Date.now());
+    const url = '/v1/queue/failed?limit=10';
+
+    expect((await t.app.inject({ url, headers: auth(t.keys.read) })).statusCode).toBe(403);
+    const failed = await t.app.inject({ url, headers: auth(t.keys.admin) });
+    expect(failed.statusCode).toBe(200);
+    const items = failed.json().items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      eventId: bodies[0]?.eventId,
+      timestampMs: Date.parse(String(bodies[0]?.timestamp)),
+      error: 'Error: cannot score this',
+      event: { eventId: bodies[0]?.eventId, userId: 'alice@example.com', ip: '81.2.69.160' },
+    });
+    expect(items[0].failedAt).toBeGreaterThan(0);
+    const bad = await t.app.inject({ url: '/v1/queue/failed?limit=0', headers: auth(t.keys.admin) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('limit');
   });
 });
