@@ -30,6 +30,9 @@ export interface EnqueueResult {
   duplicates: string[];
 }
 
+/** What {@link Queue.requeueFailed} did. */
+export type RequeueResult = 'requeued' | 'not_failed' | 'not_stored';
+
 /** A snapshot for metrics and health checks. */
 export interface QueueDepth {
   /** Waiting for a consumer (never taken, lease expired, or released). */
@@ -103,6 +106,12 @@ export interface Queue {
   depth(nowMs: number): Promise<QueueDepth>;
   /** Most recently failed first. */
   listFailed(limit: number): Promise<FailedEvent[]>;
+  /**
+   * Puts a failed event (by its id and time) back at the end of the queue, no attempt counted:
+   * for an operator who fixed what failed it. `not_failed`: no such event in the failed list;
+   * `not_stored`: the event itself is gone (retention), there is nothing to score.
+   */
+  requeueFailed(eventId: string, timestampMs: number, nowMs: number): Promise<RequeueResult>;
   /** Waits for calls in progress, then frees what the queue holds. Later calls reject. */
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { migrateToLatest } from '../store/migrations.js';
 import { RelaxedCommit } from '../store/relaxed-commit.js';
 import { userBucket } from '../store/user-bucket.js';
 import { MemoryLeases } from './memory-leases.js';
-import type { EnqueueResult, FailedEvent, Queue, QueueDepth, QueuedEvent } from './queue.js';
+import type { EnqueueResult, FailedEvent, Queue, QueueDepth, QueuedEvent, RequeueResult } from './queue.js';
 
 /** Options of {@link SqliteQueue}. */
 export interface SqliteQueueOptions {
@@ -303,6 +303,43 @@ export class SqliteQueue implements Queue {
         payload: r.payload,
       }));
     });
+  }
+
+  requeueFailed(eventId: string, timestampMs: number, nowMs: number): Promise<RequeueResult> {
+    return this.run(() =>
+      this.db.transaction().execute(async (trx): Promise<RequeueResult> => {
+        const failed = await trx
+          .selectFrom('queue_failed as f')
+          .leftJoin('events as e', (join) =>
+            join.onRef('e.ts', '=', 'f.ts').onRef('e.event_id', '=', 'f.event_id'),
+          )
+          .select(['f.user_id', 'e.event_id as stored'])
+          .where('f.ts', '=', timestampMs)
+          .where('f.event_id', '=', eventId)
+          .executeTakeFirst();
+        if (!failed) return 'not_failed';
+        if (failed.stored === null) return 'not_stored';
+        // A new row, so a new place at the end: the single consumer's mark is behind it.
+        await trx
+          .insertInto('queue')
+          .values({
+            event_id: eventId,
+            user_id: failed.user_id,
+            user_bucket: userBucket(failed.user_id),
+            ts: timestampMs,
+            enqueued_at: nowMs,
+            leased_until: null,
+          })
+          .onConflict((oc) => oc.columns(['ts', 'event_id']).doNothing())
+          .execute();
+        await trx
+          .deleteFrom('queue_failed')
+          .where('ts', '=', timestampMs)
+          .where('event_id', '=', eventId)
+          .execute();
+        return 'requeued';
+      }),
+    );
   }
 
   async hasReady(userId: string, nowMs: number): Promise<boolean> {

@@ -224,6 +224,24 @@ export function describeQueueContract(
       expect((await queue.depth(T0 + 3)).failed).toBe(2);
     });
 
+    it('puts a failed event back at the end of the queue on request, no attempt counted', async () => {
+      const batch = events(2);
+      await queue.enqueue(batch, T0);
+      const taken = await queue.take(1, LEASE, T0);
+      const poison = nth(taken, 0).event;
+      await queue.fail(nth(taken, 0), 'Error: a bug', T0 + 1);
+      expect(await queue.requeueFailed(poison.eventId, poison.timestampMs + 1, T0 + 2)).toBe('not_failed');
+      expect(await queue.requeueFailed(poison.eventId, poison.timestampMs, T0 + 2)).toBe('requeued');
+      expect(await queue.listFailed(10)).toEqual([]);
+      const again = await queue.take(10, LEASE, T0 + 3);
+      // After what was waiting already: it went to the end.
+      expect(again.map((q) => [q.event, q.attempts, q.enqueuedAt])).toEqual([
+        [batch[1], 1, T0],
+        [poison, 1, T0 + 2],
+      ]);
+      expect(await queue.requeueFailed(poison.eventId, poison.timestampMs, T0 + 4)).toBe('not_failed');
+    });
+
     it('lists failed events most recent first, up to the limit', async () => {
       const batch = events(3);
       await queue.enqueue(batch, T0);

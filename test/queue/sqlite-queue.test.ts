@@ -124,6 +124,24 @@ describe('SqliteQueue', () => {
     }
   });
 
+  it('does not requeue a failed event whose row in `events` is gone: nothing to score', async () => {
+    const { db, cleanup } = await openTestDatabase();
+    try {
+      const queue = new SqliteQueue(db);
+      const event = loginEvent({ at: T0 });
+      await queue.enqueue([event], T0);
+      const [taken] = await queue.take(1, 1000, T0);
+      if (!taken) throw new Error('nothing taken');
+      await queue.fail(taken, 'Error: a bug', T0 + 1);
+      await sql`delete from events`.execute(db);
+      expect(await queue.requeueFailed(event.eventId, event.timestampMs, T0 + 2)).toBe('not_stored');
+      expect((await queue.listFailed(10)).map((f) => f.eventId)).toEqual([event.eventId]);
+      expect((await queue.depth(T0 + 2)).ready).toBe(0);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('delivers an event five times by default, then fails it', async () => {
     const { db, cleanup } = await openTestDatabase();
     try {

@@ -473,5 +473,38 @@ describe('GET /v1/queue/failed', () => {
     const bad = await t.app.inject({ url: '/v1/queue/failed?limit=0', headers: auth(t.keys.admin) });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain('limit');
+
+    // Put back in the queue by an admin (audited), then scored like any other event.
+    const requeue = (key: string, timestampMs: number) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/queue/failed/${encodeURIComponent(String(bodies[0]?.eventId))}/requeue`,
+        headers: auth(key),
+        payload: { timestampMs, note: 'fixed in 1.2.1' },
+      });
+    const timestampMs = items[0].timestampMs as number;
+    expect((await requeue(t.keys.read, timestampMs)).statusCode).toBe(403);
+    const wrongTime = await requeue(t.keys.admin, timestampMs + 1);
+    expect(wrongTime.statusCode).toBe(404);
+    expect(wrongTime.json().error.code).toBe('LG_ERR_NOT_FOUND');
+    const done = await requeue(t.keys.admin, timestampMs);
+    expect(done.statusCode).toBe(200);
+    expect(done.json()).toEqual({ eventId: bodies[0]?.eventId, timestampMs, requeued: true });
+    expect((await t.app.inject({ url, headers: auth(t.keys.admin) })).json().items).toEqual([]);
+    const audit = await t.app.inject({ url: '/v1/audit?action=queue.requeue', headers: auth(t.keys.admin) });
+    expect(audit.json().items).toMatchObject([
+      {
+        action: 'queue.requeue',
+        target: bodies[0]?.eventId,
+        detail: { timestampMs, note: 'fixed in 1.2.1' },
+      },
+    ]);
+    await t.service.queue.release(taken.slice(1));
+    await t.drain();
+    const assessed = await t.app.inject({
+      url: `/v1/assessments/${encodeURIComponent(String(bodies[0]?.eventId))}`,
+      headers: auth(t.keys.read),
+    });
+    expect(assessed.statusCode).toBe(200);
   });
 });

@@ -1,17 +1,29 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { AuditRepository } from '../../store/audit-repository.js';
+import { ApiError } from '../api-errors.js';
 import type { AppDeps } from '../app-deps.js';
+import { actorOf } from '../auth.js';
 
 const FailedQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
 });
+const FailedParams = Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 128 }) });
+const RequeueBody = Type.Object({
+  timestampMs: Type.Integer({ minimum: 0, description: "the failed event's `timestampMs`, as listed" }),
+  note: Type.Optional(Type.String({ maxLength: 1000 })),
+});
 
 /**
  * The queue's failed list (poison events: the pipeline could not score them, or they were
- * delivered too many times): what an operator looks at when `loginguard_queue_failed` rises.
- * Scope `admin`: the events are raw logins (IPs, user agents).
+ * delivered too many times): what an operator looks at when `loginguard_queue_failed` rises, and
+ * puts back in the queue once the cause is fixed. Scope `admin`: the events are raw logins (IPs,
+ * user agents).
  */
 export async function queueRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const audit = new AuditRepository(deps.db);
+  const now = deps.now ?? Date.now;
+
   app.get(
     '/v1/queue/failed',
     {
@@ -36,6 +48,50 @@ export async function queueRoutes(app: FastifyInstance, deps: AppDeps): Promise<
           ...eventOf(f.payload),
         })),
       };
+    },
+  );
+
+  app.post(
+    '/v1/queue/failed/:eventId/requeue',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        summary: 'Put a failed event back in the queue, to be scored again',
+        description:
+          'At the end of the queue, with no attempt counted: for after the cause was fixed. The event is scored after its user’s events already scored, so what it teaches the baseline comes late. Audited.',
+        tags: ['admin'],
+        params: FailedParams,
+        body: RequeueBody,
+      },
+    },
+    async (request) => {
+      const { eventId } = request.params as Static<typeof FailedParams>;
+      const { timestampMs, note } = request.body as Static<typeof RequeueBody>;
+      const result = await deps.queue.requeueFailed(eventId, timestampMs, now());
+      if (result === 'not_failed') {
+        throw new ApiError(
+          'LG_ERR_NOT_FOUND',
+          `No failed event ${JSON.stringify(eventId)} at timestampMs ${timestampMs}.`,
+        );
+      }
+      if (result === 'not_stored') {
+        throw new ApiError(
+          'LG_ERR_NOT_FOUND',
+          `The failed event ${JSON.stringify(eventId)} is no longer stored (deleted by retention): nothing to score.`,
+        );
+      }
+      await audit.append([
+        {
+          at: now(),
+          actor: actorOf(request),
+          action: 'queue.requeue',
+          target: eventId,
+          sourceIp: request.ip,
+          detail: { timestampMs, ...(note ? { note } : {}) },
+        },
+      ]);
+      deps.onEnqueued?.();
+      return { eventId, timestampMs, requeued: true };
     },
   );
 }
