@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
@@ -230,6 +231,54 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     await page.locator('tr[data-action="decision.deny"]', { hasText: VICTIM }).first().waitFor();
     await page.screenshot({ path: join(SHOTS, 'audit.png') });
     await expectNoScriptRan(page, 'the audit log');
+
+    // A poison event, as the worker records one (written here straight into the failed list: no
+    // valid event makes the pipeline throw), then put back in the queue from the page and scored.
+    const poisonId = `e2e-poison-${Date.now()}`;
+    const poisonAt = Date.now() - 60_000;
+    const file = new Database(join(dataDir, 'loginguard.db'));
+    file.pragma('busy_timeout = 5000');
+    const payload = JSON.stringify({
+      eventId: poisonId,
+      userId: XSS_USER,
+      timestampMs: poisonAt,
+      success: true,
+      ip: '81.2.69.160',
+    });
+    file
+      .prepare('insert into events (event_id, user_id, ts, received_at, payload) values (?, ?, ?, ?, ?)')
+      .run(poisonId, XSS_USER, poisonAt, poisonAt, payload);
+    file
+      .prepare(
+        `insert into queue_failed (event_id, ts, user_id, payload, enqueued_at, attempts, failed_at, error)
+         values (?, ?, ?, ?, ?, 1, ?, ?)`,
+      )
+      .run(poisonId, poisonAt, XSS_USER, payload, poisonAt, Date.now(), `TypeError: ${XSS_UA}`);
+    file.close();
+    await page.getByRole('link', { name: 'Failed events' }).click();
+    const poisonRow = page.locator(`tr[data-event-id="${poisonId}"]`);
+    await poisonRow.waitFor();
+    expect(await poisonRow.locator('td.detail-json').textContent()).toBe(`TypeError: ${XSS_UA}`);
+    await page.screenshot({ path: join(SHOTS, 'failed.png') });
+    await expectNoScriptRan(page, 'the failed events');
+    await poisonRow.getByRole('button', { name: 'Requeue' }).click();
+    await page.getByText(`Requeued ${poisonId}.`).waitFor();
+    await poisonRow.waitFor({ state: 'detached' });
+    await expect
+      .poll(
+        async () =>
+          (
+            await fetch(`${base}/v1/assessments/${poisonId}`, {
+              headers: { authorization: `Bearer ${ADMIN_KEY}` },
+            })
+          ).status,
+        { timeout: 20_000 },
+      )
+      .toBe(200);
+    await page.goto(`${base}/#/audit`);
+    await page.getByLabel('action').fill('queue.requeue');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator('tr[data-action="queue.requeue"] td.user', { hasText: poisonId }).waitFor();
 
     // A demo user with a learned baseline whose account was taken over (impossible travel).
     const travel = (await (

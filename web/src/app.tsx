@@ -3,6 +3,7 @@ import { currentSession, type SessionInfo, signOut } from './api-client.js';
 import { Status } from './components/status.js';
 import { AlertsPage } from './pages/alerts-page.js';
 import { AuditPage } from './pages/audit-page.js';
+import { FailedPage } from './pages/failed-page.js';
 import { MapPage } from './pages/map-page.js';
 import { ModelsPage } from './pages/models-page.js';
 import { OverviewPage } from './pages/overview-page.js';
@@ -48,6 +49,9 @@ export function App(): ReactNode {
         <a href="#/audit" className={route[0] === 'audit' ? 'on' : ''}>
           Audit log
         </a>
+        <a href="#/failed" className={route[0] === 'failed' ? 'on' : ''}>
+          Failed events
+        </a>
         <a href="#/settings" className={route[0] === 'settings' ? 'on' : ''}>
           Settings
         </a>
@@ -87,6 +91,7 @@ function Route({ route, canAdmin }: { route: string[]; canAdmin: boolean }): Rea
   if (page === undefined) return <OverviewPage />;
   if (page === 'users' && arg !== undefined) return <UserPage key={arg} userId={arg} canAdmin={canAdmin} />;
   if (page === 'audit') return <AuditPage />;
+  if (page === 'failed') return <FailedPage canAdmin={canAdmin} />;
   if (page === 'alerts') return <AlertsPage canAdmin={canAdmin} />;
   if (page === 'map') return <MapPage />;
   if (page === 'settings') return <SettingsPage />;

@@ -77,6 +77,17 @@ export interface StoredEvent {
   [field: string]: unknown;
 }
 
+/** One entry of `GET /v1/queue/failed`. */
+export interface FailedEventView {
+  eventId: string;
+  timestampMs: number;
+  failedAt: number;
+  error: string;
+  /** The event as it was queued; null when it is no longer stored (or was not JSON: `payload`). */
+  event: StoredEvent | null;
+  payload?: string;
+}
+
 export interface AlertRuleView {
   actions?: Action[];
   minLevel?: RiskLevel;

@@ -44,6 +44,7 @@ export function AuditPage(): ReactNode {
               'feedback.legitimate',
               'session.create',
               'api_key.create',
+              'queue.requeue',
             ].map((a) => (
               <option key={a} value={a} />
             ))}
@@ -88,10 +89,10 @@ export function AuditPage(): ReactNode {
                     <td>{e.actor}</td>
                     <td className="user">
                       {e.target ? (
-                        e.action.startsWith('api_key') ? (
-                          e.target
-                        ) : (
+                        targetIsUser(e.action) ? (
                           <a href={hrefOf('users', e.target)}>{e.target}</a>
+                        ) : (
+                          e.target
                         )
                       ) : (
                         '—'
@@ -122,4 +123,9 @@ export function AuditPage(): ReactNode {
       </Status>
     </section>
   );
+}
+
+/** Actions whose target is a user id (others name an alert, an event, an API key…). */
+function targetIsUser(action: string): boolean {
+  return /^(account|decision|feedback)\./.test(action);
 }
