@@ -112,6 +112,11 @@ export interface Queue {
    * `not_stored`: the event itself is gone (retention), there is nothing to score.
    */
   requeueFailed(eventId: string, timestampMs: number, nowMs: number): Promise<RequeueResult>;
+  /**
+   * Retention: deletes the failed events whose own time is before `tsMs` (they hold the raw event,
+   * personal data, like `events`). Returns how many.
+   */
+  deleteFailedOlderThan(tsMs: number): Promise<number>;
   /** Waits for calls in progress, then frees what the queue holds. Later calls reject. */
   close(): Promise<void>;
 }

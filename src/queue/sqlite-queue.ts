@@ -342,6 +342,14 @@ export class SqliteQueue implements Queue {
     );
   }
 
+  deleteFailedOlderThan(tsMs: number): Promise<number> {
+    return this.run(async () => {
+      // The failed list is short (poison only): one statement, through the primary key's `ts`.
+      const result = await this.db.deleteFrom('queue_failed').where('ts', '<', tsMs).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+  }
+
   async hasReady(userId: string, nowMs: number): Promise<boolean> {
     // Runs before every synchronous assessment: SQL text written once, like the other hot
     // statements, rather than a query built (and its expression nodes allocated) on each call.

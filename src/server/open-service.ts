@@ -253,9 +253,13 @@ export async function openService(
   const retention =
     service.retentionDays > 0
       ? setInterval(() => {
+          const before = now() - service.retentionDays * DAY_MS;
           new EventRepository(db)
-            .deleteOlderThan(now() - service.retentionDays * DAY_MS)
+            .deleteOlderThan(before)
             .then((n) => n > 0 && log.info({ deleted: n }, 'retention: old raw events deleted'))
+            // The failed list keeps each failed event whole: the same personal data.
+            .then(() => queue.deleteFailedOlderThan(before))
+            .then((n) => n > 0 && log.info({ deleted: n }, 'retention: old failed events deleted'))
             .catch((err: unknown) => log.error({ err }, 'retention pass failed'));
         }, RETENTION_EVERY_MS).unref()
       : undefined;

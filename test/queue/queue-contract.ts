@@ -242,6 +242,17 @@ export function describeQueueContract(
       expect(await queue.requeueFailed(poison.eventId, poison.timestampMs, T0 + 4)).toBe('not_failed');
     });
 
+    it("deletes the failed events older than a time (retention), by the event's own time", async () => {
+      const batch = events(3);
+      await queue.enqueue(batch, T0);
+      const taken = await queue.take(10, LEASE, T0);
+      for (const q of taken) await queue.fail(q, 'Error', T0 + 10 * LEASE);
+      // events() are a second apart from T0: the first two are before T0 + 1500.
+      expect(await queue.deleteFailedOlderThan(T0 + 1500)).toBe(2);
+      expect((await queue.listFailed(10)).map((f) => f.eventId)).toEqual([batch[2]?.eventId]);
+      expect(await queue.deleteFailedOlderThan(T0 + 1500)).toBe(0);
+    });
+
     it('lists failed events most recent first, up to the limit', async () => {
       const batch = events(3);
       await queue.enqueue(batch, T0);
