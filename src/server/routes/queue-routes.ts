@@ -31,7 +31,7 @@ export async function queueRoutes(app: FastifyInstance, deps: AppDeps): Promise<
       schema: {
         summary: 'Events that could not be scored (poison), most recently failed first',
         description:
-          'Each with the error that failed it and the event as it was queued. A failed event is never delivered again, and sending it again with the same eventId and timestamp is a duplicate (it was stored when accepted).',
+          'Each with the error that failed it and the event as it was queued. A failed event is never delivered again unless requeued (POST /v1/queue/failed/{eventId}/requeue); sending it again with the same eventId and timestamp is a duplicate (it was stored when accepted). Deleted with the raw events by retention.',
         tags: ['admin'],
         querystring: FailedQuery,
       },
