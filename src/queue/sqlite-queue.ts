@@ -143,36 +143,33 @@ export class SqliteQueue implements Queue {
         for (const chunk of chunks) {
           const size = chunk.events.length;
           // Queued (not queued already), then stored (not received before): an event is accepted
-          // when both are new. The usual case, every event new, needs no key: all rows came back.
+          // when both are new. Only what was queued is stored: every event when all rows came
+          // back, the usual case, which needs no key.
           const { rows } = await trx.executeQuery<KeyRow & { seq: number }>(
             CompiledQuery.raw(insertSql('queue', size), chunk.queued),
           );
-          let storedRows: KeyRow[] | undefined;
-          if (rows.length === size) {
-            storedRows = (
-              await trx.executeQuery<KeyRow>(CompiledQuery.raw(insertSql('events', size), chunk.stored))
-            ).rows;
-            if (storedRows.length === size) {
-              accepted.fill(1, offset, offset + size);
-              offset += size;
-              continue;
-            }
+          let queued: Map<string, number> | undefined;
+          let stored = chunk.stored;
+          if (rows.length !== size) {
+            queued = seqByKey(rows);
+            stored = storedRowsOf(chunk.stored, queued);
           }
-          // Otherwise by key (eventKey: an id with another time is another event): only what was
-          // queued is stored, and what was received before is taken out of the queue again.
-          const queued = new Map<string, number>();
-          for (const row of rows) queued.set(keyOfRow(row), row.seq);
-          if (storedRows === undefined) {
-            const stored = storedRowsOf(chunk.stored, queued);
-            storedRows =
-              stored.length === 0
-                ? []
-                : (
-                    await trx.executeQuery<KeyRow>(
-                      CompiledQuery.raw(insertSql('events', stored.length / STORED_COLUMNS), stored),
-                    )
-                  ).rows;
+          const storedRows =
+            stored.length === 0
+              ? []
+              : (
+                  await trx.executeQuery<KeyRow>(
+                    CompiledQuery.raw(insertSql('events', stored.length / STORED_COLUMNS), stored),
+                  )
+                ).rows;
+          if (storedRows.length === size) {
+            accepted.fill(1, offset, offset + size);
+            offset += size;
+            continue;
           }
+          // Otherwise by key (eventKey: an id with another time is another event): what was
+          // received before is taken out of the queue again, by its place.
+          queued ??= seqByKey(rows);
           const inserted = new Set<string>();
           for (const row of storedRows) {
             const key = keyOfRow(row);
@@ -631,6 +628,13 @@ interface KeyRow {
 
 function keyOfRow(row: KeyRow): string {
   return eventKey({ eventId: row.event_id, timestampMs: Number(row.ts) });
+}
+
+/** The queue positions of the rows an enqueue's insert returned, by event key. */
+function seqByKey(rows: readonly (KeyRow & { seq: number })[]): Map<string, number> {
+  const seqs = new Map<string, number>();
+  for (const row of rows) seqs.set(keyOfRow(row), row.seq);
+  return seqs;
 }
 
 /** The queued event, or the failed-list error saying why it cannot be read (null: its row is gone). */

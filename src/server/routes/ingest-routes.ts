@@ -69,13 +69,11 @@ export async function ingestRoutes(app: FastifyInstance, deps: AppDeps): Promise
         throw new ApiError('LG_ERR_INVALID_EVENT', errorSummary(errors), { rejected: errors.length, errors });
       }
       const already = await assessments.existing(good);
-      const fresh: LoginEvent[] = already.size === 0 ? good : [];
-      const assessedBefore: string[] = [];
+      let fresh = good;
+      const assessedBefore: LoginEvent[] = [];
       if (already.size > 0) {
-        for (const e of good) {
-          if (already.has(eventKey(e))) assessedBefore.push(e.eventId);
-          else fresh.push(e);
-        }
+        fresh = [];
+        for (const e of good) (already.has(eventKey(e)) ? assessedBefore : fresh).push(e);
       }
       const result = await deps.queue.enqueue(fresh, t);
       deps.backlog.accepted(result.accepted.length);
@@ -85,7 +83,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: AppDeps): Promise
       return {
         accepted: result.accepted.length,
         eventIds: good.map((e) => e.eventId),
-        duplicates: [...assessedBefore, ...result.duplicates],
+        duplicates: [...assessedBefore.map((e) => e.eventId), ...result.duplicates],
         rejected: errors.length,
         errors,
       };
