@@ -25,7 +25,7 @@ export interface ScoringThreadData {
   alerts: AlertFilter;
 }
 
-/** Main thread → scoring thread. Every op but `wake` gets one `reply` with its id. */
+/** Main thread → scoring thread. Every op but `wake` and `exit` gets one `reply` with its id. */
 export type ThreadRequest =
   | { op: 'assess'; id: number; event: LoginEvent }
   | { op: 'update'; id: number; userId: string; changes: UserChange[]; audit: AuditEntry[] }
@@ -33,7 +33,9 @@ export type ThreadRequest =
   | { op: 'models'; id: number; dir: string }
   | { op: 'drain'; id: number }
   | { op: 'close'; id: number }
-  | { op: 'wake' };
+  | { op: 'wake' }
+  /** End the thread at its next turn, whatever it was doing (see `ThreadedScoring.end`). */
+  | { op: 'exit' };
 
 /** Scoring thread → main thread. */
 export type ThreadReply =

@@ -61,6 +61,8 @@ async function main(): Promise<void> {
       scoring.wake();
       return;
     }
+    // From JavaScript, between two steps of the work: no better-sqlite3 call is in progress.
+    if (request.op === 'exit') process.exit(1);
     run(request, scoring, close).then(
       (value) => {
         port.postMessage({ type: 'reply', id: request.id, ok: true, value } satisfies ThreadReply);
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
 }
 
 function run(
-  request: Exclude<ThreadRequest, { op: 'wake' }>,
+  request: Exclude<ThreadRequest, { op: 'wake' | 'exit' }>,
   scoring: Scoring,
   close: () => Promise<void>,
 ): Promise<unknown> {

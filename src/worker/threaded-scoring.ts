@@ -13,6 +13,8 @@ import type { UserChangeResult } from './user-change.js';
 
 /** How long `close()` waits for the thread to finish its batch and commit before ending it. */
 const CLOSE_TIMEOUT_MS = 30_000;
+/** How long a thread asked to end (`end`) has to exit before it is terminated. */
+const END_TIMEOUT_MS = 5000;
 /** First wait before starting a thread again after one died; doubled per death, up to the max. */
 const RESTART_DELAY_MS = 1000;
 const MAX_RESTART_DELAY_MS = 30_000;
@@ -247,7 +249,7 @@ export class ThreadedScoring implements Scoring {
         const exited = new Promise((resolve) => this.worker.once('exit', resolve));
         const timer = setTimeout(() => {
           this.log.error('the scoring thread did not finish in time; ending it');
-          void this.worker.terminate();
+          this.end();
         }, CLOSE_TIMEOUT_MS);
         try {
           await this.call({ op: 'close' });
@@ -260,6 +262,21 @@ export class ThreadedScoring implements Scoring {
       }
     })();
     return this.closing;
+  }
+
+  /**
+   * Ends the thread, whatever it is doing. It is asked to exit first, which it does at its next
+   * turn: `worker.terminate()` can stop it inside a better-sqlite3 call, and a call that fails
+   * then (SQLITE_BUSY while it waits for the write lock) aborts the whole process, because
+   * better-sqlite3 12 cannot build its error once V8 is stopping the thread ("FATAL ERROR:
+   * v8::ToLocalChecked Empty MaybeLocal", seen in test/server/storage-unavailable.test.ts).
+   * Terminated only if it has not exited within END_TIMEOUT_MS (a loop that never yields).
+   */
+  private end(): void {
+    const { worker } = this;
+    const timer = setTimeout(() => void worker.terminate(), END_TIMEOUT_MS);
+    worker.once('exit', () => clearTimeout(timer));
+    worker.postMessage({ op: 'exit' } satisfies ThreadRequest);
   }
 
   private call(body: RequestBody): Promise<unknown> {

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import type { ThreadRequest } from '../../src/worker/scoring-thread-protocol.js';
 import { ThreadedScoring } from '../../src/worker/threaded-scoring.js';
 import { auth, eventBody, testService } from './test-service.js';
 
@@ -27,7 +28,10 @@ describe('a scoring thread that dies', () => {
       // Its heap is bounded from the cache bound (256 MiB + 8 KiB per cached user), at least 800 MiB.
       expect(thread().resourceLimits?.maxOldGenerationSizeMb).toBe(800);
       // As on an uncaught error or past that limit: the thread is gone, whatever it was doing.
-      await thread().terminate();
+      // (Asked to exit rather than terminate(): see ThreadedScoring.end.)
+      const exited = new Promise((resolve) => thread().once('exit', resolve));
+      thread().postMessage({ op: 'exit' } satisfies ThreadRequest);
+      await exited;
       expect(await ready()).toBe(false);
       const refused = await post('/v1/assess', eventBody({ userId: 'gina' }));
       expect(refused.statusCode).toBe(503);
