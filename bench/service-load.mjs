@@ -413,4 +413,5 @@ await new Promise((r) => server.once('exit', r));
 const mailDir = join(dataDir, 'mail');
 const mails = existsSync(mailDir) ? readdirSync(mailDir) : [];
 console.log(`alert mails written (user and team, .eml files): ${mails.length.toLocaleString('en-US')}`);
-rmSync(dataDir, { recursive: true, force: true });
+if (process.env.LG_KEEP_DATA) console.log(`data directory kept (LG_KEEP_DATA): ${dataDir}`);
+else rmSync(dataDir, { recursive: true, force: true });

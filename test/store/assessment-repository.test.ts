@@ -7,11 +7,13 @@ import { openTestDatabase } from './temp-database.js';
 
 const T0 = Date.UTC(2026, 0, 5);
 let repo: AssessmentRepository;
+let db: Awaited<ReturnType<typeof openTestDatabase>>['db'];
 let cleanup: () => Promise<void>;
 
 beforeEach(async () => {
   const t = await openTestDatabase();
   repo = new AssessmentRepository(t.db);
+  db = t.db;
   cleanup = t.cleanup;
 });
 afterEach(async () => cleanup());
@@ -46,6 +48,34 @@ describe('AssessmentRepository', () => {
     // The key is the id at the event's time: the same id at another time is another event.
     expect(await repo.existing([key('e1', T0 + 5)])).toEqual(new Set());
     expect(await repo.existing([])).toEqual(new Set());
+  });
+
+  it('keeps in the body only what the columns do not hold, and reads older rows (whole body) alike', async () => {
+    const a = { ...assessment('e1', T0, { codes: ['NEW_DEVICE'] }), monitor: { action: 'deny' as const } };
+    await repo.insertMany([a], T0);
+    const row = await db.selectFrom('assessments').selectAll().executeTakeFirstOrThrow();
+    const columns = ['eventId', 'userId', 'timestamp', 'riskScore', 'riskLevel', 'action'];
+    expect(Object.keys(JSON.parse(row.body))).toEqual(Object.keys(a).filter((k) => !columns.includes(k)));
+    expect(row.body).not.toContain('e1');
+    // Same fields in the same order as the assessment scored (what the API prints).
+    expect(JSON.stringify(await repo.get('e1', T0))).toBe(JSON.stringify(a));
+
+    // A row as written before the body was slimmed: the whole assessment in it.
+    const old = assessment('e0', T0 - 1, { action: 'challenge' });
+    await db
+      .insertInto('assessments')
+      .values({
+        ...row,
+        event_id: 'e0',
+        ts: T0 - 1,
+        action: 'challenge',
+        risk_score: 0.9,
+        risk_level: 'high',
+        body: JSON.stringify(old),
+      })
+      .execute();
+    expect(JSON.stringify(await repo.get('e0', T0 - 1))).toBe(JSON.stringify(old));
+    expect((await repo.list({ limit: 10 })).items).toEqual([a, old]);
   });
 
   it('answers existing() for more keys than one statement takes', async () => {
