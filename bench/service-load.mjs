@@ -149,6 +149,13 @@ const rssMb = () => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
 };
+/** The server's resident memory by kind (MB): anonymous (heaps, SQLite's page caches, malloc), file-backed, shared. */
+const rssKinds = () => {
+  const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
+  const mb = (name) => Math.round(kb(name) / 1024);
+  return `anon ${mb('RssAnon')}, file ${mb('RssFile')}, shmem ${mb('RssShmem')}`;
+};
 async function metrics() {
   const text = await (await fetch(`${base}/metrics`, { headers })).text();
   const get = (re) => {
@@ -248,6 +255,7 @@ if (ingestWarmup > 0) {
 }
 const warmupSamples = samples.length;
 const rssStart = rssMb();
+const rssKindsStart = rssKinds();
 // The ingest window's own figures: CPU of each server thread and events scored, at its start and end.
 const cpuStart = threadCpu();
 const atStart = await metrics();
@@ -287,6 +295,7 @@ const rejected = drained.rejected - atStart.rejected;
 const measured = samples.slice(warmupSamples);
 const maxDepth = Math.max(...measured.map((s) => s.depth));
 const rssAfterIngest = rssMb();
+const rssKindsAfterIngest = rssKinds();
 console.log(
   `\n== batch ingest: ${ingestSeconds} s${ingestWarmup > 0 ? ` after ${ingestWarmup} s of the same load (warm-up, not counted)` : ''}, ${batchSize} events per request, 4 connections${ingestRate ? `, at ${ingestRate} events/s` : ', as fast as accepted'}`,
 );
@@ -325,7 +334,7 @@ if (cpuEnd.size > 0) {
 }
 console.log(`queue depth by second: ${measured.map((s) => s.depth).join(' ')}`);
 console.log(
-  `server RSS: ${rssStart} MB at start, ${rssAfterIngest} MB after ingest; by second: ${measured.map((s) => s.rss).join(' ')}`,
+  `server RSS: ${rssStart} MB at start (${rssKindsStart}), ${rssAfterIngest} MB after ingest (${rssKindsAfterIngest}); by second: ${measured.map((s) => s.rss).join(' ')}`,
 );
 console.log(
   `every 10 s since the load began${ingestWarmup > 0 ? ' (warm-up included)' : ''}, RSS / main heap / main external / scorer heap / its live part after the last full GC (MB) / users cached / waiting for alerting: ${samples

@@ -1,4 +1,4 @@
-import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type WhereInterface } from 'kysely';
 import type { ReasonCode } from '../detect/reason-codes.js';
 import type { Action, Assessment } from '../event/assessment.js';
 import { chunked } from './chunked.js';
@@ -139,7 +139,7 @@ export class AssessmentRepository {
     if (filter.userId !== undefined) {
       q = q.where('user_bucket', '=', userBucket(filter.userId)).where('user_id', '=', filter.userId);
     }
-    if (filter.action !== undefined) q = q.where('action', '=', filter.action);
+    if (filter.action !== undefined) q = flaggedOnly(q.where('action', '=', filter.action), filter.action);
     if (filter.from !== undefined) q = q.where('ts', '>=', filter.from);
     if (filter.to !== undefined) q = q.where('ts', '<', filter.to);
     if (filter.reason !== undefined) {
@@ -149,6 +149,18 @@ export class AssessmentRepository {
     const rows = await newestFirst(q, { time: 'ts', id: 'event_id' }, after, limit).execute();
     return pageOf(rows, limit, assessmentOf, (r) => ({ t: Number(r.ts), id: r.event_id }));
   }
+}
+
+/**
+ * For a challenge or deny filter: the term that lets the planner use the index of those rows alone
+ * (`assessments_flagged_ts_id`, partial: SQLite uses it only for a query that states its condition,
+ * with the literal, not a parameter). Allowed logins are not in it and need no index.
+ */
+export function flaggedOnly<Q extends WhereInterface<Database, 'assessments'>>(
+  q: Q,
+  action: Action | string,
+): Q {
+  return action === 'allow' ? q : (q.where(sql.ref('action'), '<>', sql.lit('allow')) as Q);
 }
 
 /** The columns an assessment is read back from ({@link assessmentOf}). */

@@ -1,5 +1,5 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
-import { reasonCodesOf } from './assessment-repository.js';
+import { flaggedOnly, reasonCodesOf } from './assessment-repository.js';
 import { chunked } from './chunked.js';
 import type { Database } from './database.js';
 import { inTransaction } from './in-transaction.js';
@@ -223,7 +223,7 @@ export function decisionsQuery(
     q =
       action === 'allow'
         ? q.where(sql<string>`${sql.ref('action')} || ''`, '=', action)
-        : q.where('action', '=', action);
+        : flaggedOnly(q.where('action', '=', action), action);
   }
   if (filter.from !== undefined) q = q.where('created_at', '>=', filter.from);
   if (filter.to !== undefined) q = q.where('created_at', '<', filter.to);

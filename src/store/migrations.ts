@@ -10,6 +10,7 @@ import { assessmentReasonsOnceMigration } from './migrations/0006-assessment-rea
 import { decisionsAuditedByAssessmentsMigration } from './migrations/0007-decisions-audited-by-assessments.js';
 import { queueRefersToEventsMigration } from './migrations/0008-queue-refers-to-events.js';
 import { queueKeyedByTimeAndIdMigration } from './migrations/0009-queue-keyed-by-time-and-id.js';
+import { flaggedAssessmentsIndexMigration } from './migrations/0010-flagged-assessments-index.js';
 import type { SqlDialectName } from './sql-dialect-name.js';
 
 /**
@@ -28,6 +29,7 @@ export function migrationProvider(dialect: SqlDialectName = 'sqlite'): Migration
     '0007-decisions-audited-by-assessments': decisionsAuditedByAssessmentsMigration(dialect),
     '0008-queue-refers-to-events': queueRefersToEventsMigration(dialect),
     '0009-queue-keyed-by-time-and-id': queueKeyedByTimeAndIdMigration(dialect),
+    '0010-flagged-assessments-index': flaggedAssessmentsIndexMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -27,6 +27,7 @@ describe('migration 0006-assessment-reasons-once', () => {
         '0007-decisions-audited-by-assessments',
         '0008-queue-refers-to-events',
         '0009-queue-keyed-by-time-and-id',
+        '0010-flagged-assessments-index',
       ]);
 
       const columns = await sql<{ name: string }>`select name from pragma_table_info('assessments')`.execute(

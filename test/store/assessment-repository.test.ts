@@ -1,5 +1,6 @@
+import { CompiledQuery, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AssessmentRepository } from '../../src/store/assessment-repository.js';
+import { AssessmentRepository, flaggedOnly } from '../../src/store/assessment-repository.js';
 import { eventKey } from '../../src/store/event-key.js';
 import { InvalidCursorError } from '../../src/store/page-cursor.js';
 import { assessment } from '../helpers/assessments.js';
@@ -66,6 +67,7 @@ describe('AssessmentRepository', () => {
       .insertInto('assessments')
       .values({
         ...row,
+        created_at: Number(row.created_at),
         event_id: 'e0',
         ts: T0 - 1,
         action: 'challenge',
@@ -76,6 +78,43 @@ describe('AssessmentRepository', () => {
       .execute();
     expect(JSON.stringify(await repo.get('e0', T0 - 1))).toBe(JSON.stringify(old));
     expect((await repo.list({ limit: 10 })).items).toEqual([a, old]);
+  });
+
+  it('indexes only the challenged and denied assessments by action, and lists those through it', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      assessment(`e${i}`, T0 + i, { action: i % 20 === 0 ? 'deny' : i % 20 === 1 ? 'challenge' : 'allow' }),
+    );
+    await repo.insertMany(rows, T0);
+    const flagged = await sql<{
+      n: number;
+    }>`select count(*) as n from assessments indexed by assessments_flagged_ts_id
+      where action <> 'allow'`.execute(db);
+    expect(flagged.rows[0]?.n).toBe(6);
+    const plan = async (action: 'allow' | 'deny') => {
+      const query = flaggedOnly(
+        db.selectFrom('assessments').select('body').where('action', '=', action),
+        action,
+      )
+        .orderBy('ts', 'desc')
+        .compile();
+      const { rows: steps } = await db.executeQuery<{ detail: string }>(
+        CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]),
+      );
+      return steps.map((r) => r.detail).join('; ');
+    };
+    expect(await plan('deny')).toMatch(/INDEX assessments_flagged_ts_id/);
+    expect(await plan('allow')).not.toMatch(/assessments_flagged_ts_id/);
+    expect((await repo.list({ action: 'deny', limit: 10 })).items.map((a) => a.eventId)).toEqual([
+      'e40',
+      'e20',
+      'e0',
+    ]);
+    expect((await repo.list({ action: 'challenge', limit: 10 })).items.map((a) => a.eventId)).toEqual([
+      'e41',
+      'e21',
+      'e1',
+    ]);
+    expect((await repo.list({ action: 'allow', limit: 100 })).items).toHaveLength(54);
   });
 
   it('answers existing() for more keys than one statement takes', async () => {

@@ -173,7 +173,7 @@ describe('AuditRepository', () => {
     const allow = await plan('decision.allow');
     expect(allow).toMatch(/INDEX assessments_created_ts_event/);
     expect(allow).not.toMatch(/TEMP B-TREE/);
-    expect(await plan('decision.deny')).toMatch(/INDEX assessments_action_ts_id/);
+    expect(await plan('decision.deny')).toMatch(/INDEX assessments_flagged_ts_id/);
     // Same entries either way: the allows newest first, then the denies.
     const allowed = (await audit.list({ action: 'decision.allow', limit: 5 })).items.map(
       (e) => e.detail?.eventId,

@@ -61,6 +61,7 @@ describe('migrateToLatest', () => {
         '0007-decisions-audited-by-assessments',
         '0008-queue-refers-to-events',
         '0009-queue-keyed-by-time-and-id',
+        '0010-flagged-assessments-index',
       ]);
       expect(await migrateToLatest(first)).toEqual([]);
       await new EventRepository(first).insertMany([loginEvent({ eventId: 'kept', at: T0 })], T0);

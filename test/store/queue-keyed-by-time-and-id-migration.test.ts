@@ -33,7 +33,10 @@ describe('migration 0009-queue-keyed-by-time-and-id', () => {
                 values ('poison', 'carol', ${encodeLoginEvent(poison)}, ${T0}, 5, ${T0 + 10}, 'too many attempts'),
                        ('gone', 'dave', '', ${T0}, 1, ${T0 + 20}, 'no longer stored')`.execute(db);
 
-      expect(await migrateToLatest(db)).toEqual(['0009-queue-keyed-by-time-and-id']);
+      expect(await migrateToLatest(db)).toEqual([
+        '0009-queue-keyed-by-time-and-id',
+        '0010-flagged-assessments-index',
+      ]);
 
       const { rows } = await sql<{
         seq: number;

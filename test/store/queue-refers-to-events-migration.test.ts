@@ -35,6 +35,7 @@ describe('migration 0008-queue-refers-to-events', () => {
       expect(await migrateToLatest(db)).toEqual([
         '0008-queue-refers-to-events',
         '0009-queue-keyed-by-time-and-id',
+        '0010-flagged-assessments-index',
       ]);
 
       const { rows: columns } = await sql<{

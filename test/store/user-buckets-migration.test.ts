@@ -39,6 +39,7 @@ describe('migration 0004-user-buckets', () => {
         '0007-decisions-audited-by-assessments',
         '0008-queue-refers-to-events',
         '0009-queue-keyed-by-time-and-id',
+        '0010-flagged-assessments-index',
       ]);
 
       for (const table of ['assessments', 'queue']) {
