@@ -3,7 +3,12 @@ import type { LoginEvent } from '../event/login-event.js';
 import { chunked } from '../store/chunked.js';
 import { type Database, openSqliteDatabase, type SqliteOptions } from '../store/database.js';
 import { eventKey, keyIn } from '../store/event-key.js';
-import { decodeLoginEvent, encodeLoginEvent } from '../store/login-event-json.js';
+import {
+  decodeEventRow,
+  type EventRowKey,
+  encodeEventPayload,
+  wholeEventJson,
+} from '../store/login-event-json.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { RelaxedCommit } from '../store/relaxed-commit.js';
 import { userBucket } from '../store/user-bucket.js';
@@ -43,6 +48,8 @@ const MAX_ERROR_LENGTH = 2000;
 interface LeasedRow {
   seq: number;
   event_id: string;
+  user_id: string;
+  ts: number;
   /** The event's JSON, from its row in `events`; null when that row is gone (retention). */
   payload: string | null;
   enqueued_at: number;
@@ -50,7 +57,7 @@ interface LeasedRow {
 }
 
 /** What a lease's UPDATE … RETURNING gives of a row ({@link LEASED_COLUMNS}): its key, no JSON. */
-type ReturnedRow = Omit<LeasedRow, 'payload'> & { ts: number };
+type ReturnedRow = Omit<LeasedRow, 'payload'>;
 
 /**
  * The embedded durable queue (DESIGN §1): the `queue` table of the service's own SQLite file,
@@ -133,7 +140,7 @@ export class SqliteQueue implements Queue {
         const stored: unknown[] = [];
         for (const e of chunk) {
           queued.push(e.eventId, e.userId, userBucket(e.userId), e.timestampMs, nowMs);
-          stored.push(e.eventId, e.userId, e.timestampMs, nowMs, encodeLoginEvent(e));
+          stored.push(e.eventId, e.userId, e.timestampMs, nowMs, encodeEventPayload(e));
         }
         return { events: chunk, queued, stored };
       });
@@ -287,7 +294,7 @@ export class SqliteQueue implements Queue {
     return this.run(async () => {
       const rows = await this.db
         .selectFrom('queue_failed')
-        .select(['event_id', 'ts', 'error', 'failed_at', 'payload'])
+        .select(['event_id', 'user_id', 'ts', 'error', 'failed_at', 'payload'])
         .orderBy('failed_at', 'desc')
         .orderBy('event_id', 'desc')
         .limit(Math.max(0, Math.floor(limit)))
@@ -297,7 +304,8 @@ export class SqliteQueue implements Queue {
         timestampMs: Number(r.ts),
         error: r.error,
         failedAt: Number(r.failed_at),
-        payload: r.payload,
+        // Rows failed since session 26 hold the JSON without the key: shown whole, as queued.
+        payload: wholeEventJson(r, r.payload) ?? r.payload,
       }));
     });
   }
@@ -431,7 +439,7 @@ export class SqliteQueue implements Queue {
           exhausted.push(row.seq);
           continue;
         }
-        const event = decodePayload(payloads.get(keyOfRow(row)) ?? null);
+        const event = decodePayload(row, payloads.get(keyOfRow(row)) ?? null);
         if (typeof event === 'string') {
           await moveToFailed(trx, [row.seq], event, nowMs, 0);
           continue;
@@ -477,7 +485,7 @@ export class SqliteQueue implements Queue {
         failures.push({ seq, error: TOO_MANY_ATTEMPTS, delivered });
         continue;
       }
-      const event = decodePayload(row.payload);
+      const event = decodePayload(row, row.payload);
       if (typeof event === 'string') {
         failures.push({ seq, error: event, delivered: delivered + 1 });
         continue;
@@ -536,10 +544,10 @@ export const DEPTH_SQL = {
 } as const;
 
 /** What UPDATE … RETURNING gives of a leased row (the event's JSON is read with its key after). */
-const LEASED_COLUMNS = 'seq, event_id, ts, enqueued_at, attempts';
+const LEASED_COLUMNS = 'seq, event_id, user_id, ts, enqueued_at, attempts';
 
 /** A queued row with its event's JSON, from the event's row in `events` (null when it is gone). */
-const WITH_PAYLOAD = `SELECT q.seq AS seq, q.event_id AS event_id, e.payload AS payload, q.enqueued_at AS enqueued_at,
+const WITH_PAYLOAD = `SELECT q.seq AS seq, q.event_id AS event_id, q.user_id AS user_id, q.ts AS ts, e.payload AS payload, q.enqueued_at AS enqueued_at,
   q.attempts AS attempts FROM queue q LEFT JOIN events e ON e.ts = q.ts AND e.event_id = q.event_id`;
 
 /**
@@ -638,10 +646,10 @@ function seqByKey(rows: readonly (KeyRow & { seq: number })[]): Map<string, numb
 }
 
 /** The queued event, or the failed-list error saying why it cannot be read (null: its row is gone). */
-function decodePayload(payload: string | null): LoginEvent | string {
+function decodePayload(key: EventRowKey, payload: string | null): LoginEvent | string {
   if (payload === null) return NOT_STORED;
   try {
-    return decodeLoginEvent(payload);
+    return decodeEventRow(key, payload);
   } catch (error) {
     return `undecodable payload: ${error instanceof Error ? error.message : String(error)}`;
   }

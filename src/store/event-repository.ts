@@ -4,7 +4,7 @@ import { chunked } from './chunked.js';
 import type { Database } from './database.js';
 import { type EventKey, keyIn } from './event-key.js';
 import { inTransaction } from './in-transaction.js';
-import { decodeLoginEvent, encodeLoginEvent } from './login-event-json.js';
+import { decodeEventRow, encodeEventPayload } from './login-event-json.js';
 import { ReusedInsert } from './reused-insert.js';
 
 /** An `events` row as written. */
@@ -21,6 +21,9 @@ const INSERT_EVENTS = new ReusedInsert<EventRow>(
 
 /** Rows one retention pass deletes per statement: short write locks, so ingest never stalls. */
 const DELETE_BATCH = 5000;
+
+/** The columns an event is read back from ({@link decodeEventRow}). */
+const STORED = ['event_id', 'user_id', 'ts', 'payload'] as const;
 
 /**
  * The events table: every validated login as received. Events carry IP addresses and
@@ -39,7 +42,7 @@ export class EventRepository {
       user_id: e.userId,
       ts: e.timestampMs,
       received_at: receivedAt,
-      payload: encodeLoginEvent(e),
+      payload: encodeEventPayload(e),
     }));
   }
 
@@ -67,12 +70,12 @@ export class EventRepository {
    * a full read of the index for a miss. Pass the time when it is known.
    */
   async get(eventId: string, timestampMs?: number): Promise<LoginEvent | undefined> {
-    let q = this.db.selectFrom('events').select('payload').where('event_id', '=', eventId);
+    let q = this.db.selectFrom('events').select(STORED).where('event_id', '=', eventId);
     if (timestampMs !== undefined) q = q.where('ts', '=', timestampMs);
     // Without the time: walk the (ts, event_id) key from the newest row, which reads the id from
     // the index alone; recent events (what a client asks about) are found at once.
     const row = await q.orderBy('ts', 'desc').limit(1).executeTakeFirst();
-    return row === undefined ? undefined : decodeLoginEvent(row.payload);
+    return row === undefined ? undefined : decodeEventRow(row, row.payload);
   }
 
   /**
@@ -82,12 +85,8 @@ export class EventRepository {
   async getMany(keys: readonly EventKey[]): Promise<Map<string, LoginEvent>> {
     const found = new Map<string, LoginEvent>();
     for (const chunk of chunked(keys, 2)) {
-      const rows = await this.db
-        .selectFrom('events')
-        .select(['event_id', 'payload'])
-        .where(keyIn(chunk))
-        .execute();
-      for (const row of rows) found.set(row.event_id, decodeLoginEvent(row.payload));
+      const rows = await this.db.selectFrom('events').select(STORED).where(keyIn(chunk)).execute();
+      for (const row of rows) found.set(row.event_id, decodeEventRow(row, row.payload));
     }
     return found;
   }
@@ -100,7 +99,7 @@ export class EventRepository {
   async *inTimeOrder(pageSize = 5000): AsyncGenerator<LoginEvent[]> {
     let after: { ts: number; id: string } | undefined;
     for (;;) {
-      let q = this.db.selectFrom('events').select(['ts', 'event_id', 'payload']);
+      let q = this.db.selectFrom('events').select(STORED);
       if (after) {
         const { ts, id } = after;
         // ts >= t narrows the key range; the OR drops the rows of that millisecond already read.
@@ -110,7 +109,7 @@ export class EventRepository {
       if (rows.length === 0) return;
       const last = rows[rows.length - 1] as (typeof rows)[number];
       after = { ts: Number(last.ts), id: last.event_id };
-      yield rows.map((r) => decodeLoginEvent(r.payload));
+      yield rows.map((r) => decodeEventRow(r, r.payload));
       if (rows.length < pageSize) return;
     }
   }

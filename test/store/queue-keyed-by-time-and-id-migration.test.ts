@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
-import { encodeLoginEvent } from '../../src/store/login-event-json.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { userBucket } from '../../src/store/user-bucket.js';
 import { loginEvent } from '../helpers/login-events.js';
@@ -20,7 +19,7 @@ describe('migration 0009-queue-keyed-by-time-and-id', () => {
       );
       for (const [i, e] of queued.entries()) {
         await sql`insert into events (event_id, user_id, ts, received_at, payload)
-                  values (${e.eventId}, ${e.userId}, ${e.timestampMs}, ${T0}, ${encodeLoginEvent(e)})`.execute(
+                  values (${e.eventId}, ${e.userId}, ${e.timestampMs}, ${T0}, ${JSON.stringify(e)})`.execute(
           db,
         );
         await sql`insert into queue (event_id, user_id, user_bucket, ts, enqueued_at, attempts, leased_until)
@@ -30,7 +29,7 @@ describe('migration 0009-queue-keyed-by-time-and-id', () => {
       await sql`delete from queue where event_id = 'q-3'`.execute(db);
       const poison = loginEvent({ eventId: 'poison', at: T0 + 9 });
       await sql`insert into queue_failed (event_id, user_id, payload, enqueued_at, attempts, failed_at, error)
-                values ('poison', 'carol', ${encodeLoginEvent(poison)}, ${T0}, 5, ${T0 + 10}, 'too many attempts'),
+                values ('poison', 'carol', ${JSON.stringify(poison)}, ${T0}, 5, ${T0 + 10}, 'too many attempts'),
                        ('gone', 'dave', '', ${T0}, 1, ${T0 + 20}, 'no longer stored')`.execute(db);
 
       expect(await migrateToLatest(db)).toEqual([

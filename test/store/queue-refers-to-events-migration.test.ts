@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
 import { EventRepository } from '../../src/store/event-repository.js';
-import { encodeLoginEvent } from '../../src/store/login-event-json.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { userBucket } from '../../src/store/user-bucket.js';
 import { loginEvent } from '../helpers/login-events.js';
@@ -20,10 +19,10 @@ describe('migration 0008-queue-refers-to-events', () => {
       const stored = loginEvent({ eventId: 'stored', userId: 'bob', at: T0 + 2 });
       const q3 = loginEvent({ eventId: 'q-3', userId: 'alice', at: T0 + 3 });
       const rows: [string, string, string][] = [
-        ['q-1', 'alice', encodeLoginEvent(q1)],
+        ['q-1', 'alice', JSON.stringify(q1)],
         ['broken', 'carol', '{"eventId":"broken"'],
-        ['stored', 'bob', encodeLoginEvent(stored)],
-        ['q-3', 'alice', encodeLoginEvent(q3)],
+        ['stored', 'bob', JSON.stringify(stored)],
+        ['q-3', 'alice', JSON.stringify(q3)],
       ];
       for (const [id, user, payload] of rows) {
         await sql`insert into queue (event_id, user_id, user_bucket, payload, enqueued_at, attempts)

@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { SqliteQueue } from '../../src/queue/sqlite-queue.js';
 import { AssessmentRepository } from '../../src/store/assessment-repository.js';
-import { encodeLoginEvent } from '../../src/store/login-event-json.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { userBucket } from '../../src/store/user-bucket.js';
 import { loginEvent } from '../helpers/login-events.js';
@@ -26,7 +25,7 @@ describe('migration 0004-user-buckets', () => {
                   values (${`a-${user}`}, ${user}, ${T0 + i}, 'allow', 0, 'low', '[]', ',', ${body}, ${T0})`.execute(
           db,
         );
-        const payload = encodeLoginEvent(loginEvent({ eventId: `q-${user}`, userId: user, at: T0 + i }));
+        const payload = JSON.stringify(loginEvent({ eventId: `q-${user}`, userId: user, at: T0 + i }));
         await sql`insert into queue (event_id, user_id, payload, enqueued_at) values (${`q-${user}`}, ${user}, ${payload}, ${T0})`.execute(
           db,
         );
