@@ -150,11 +150,12 @@ const rssMb = () => {
   return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
 };
 /** The server's resident memory by kind (MB): anonymous (heaps, SQLite's page caches, malloc), file-backed, shared. */
-const rssKinds = () => {
+const rssKinds = async () => {
   const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
   const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
   const mb = (name) => Math.round(kb(name) / 1024);
-  return `anon ${mb('RssAnon')}, file ${mb('RssFile')}, shmem ${mb('RssShmem')}`;
+  const m = await metrics();
+  return `anon ${mb('RssAnon')}, file ${mb('RssFile')}, shmem ${mb('RssShmem')}; V8 heaps committed: main ${m.mainHeapTotalMb}, scorer ${m.scorerHeapTotalMb}`;
 };
 async function metrics() {
   const text = await (await fetch(`${base}/metrics`, { headers })).text();
@@ -173,7 +174,9 @@ async function metrics() {
     alerting: get(/^loginguard_alerting_backlog (\S+)$/gm),
     scorerHeapMb: Math.round(get(/^loginguard_scorer_heap_used_bytes (\S+)$/gm) / 1048576),
     scorerLiveMb: Math.round(get(/^loginguard_scorer_heap_live_bytes (\S+)$/gm) / 1048576),
+    scorerHeapTotalMb: Math.round(get(/^loginguard_scorer_heap_total_bytes (\S+)$/gm) / 1048576),
     mainHeapMb: Math.round(get(/^loginguard_nodejs_heap_size_used_bytes (\S+)$/gm) / 1048576),
+    mainHeapTotalMb: Math.round(get(/^loginguard_nodejs_heap_size_total_bytes (\S+)$/gm) / 1048576),
     externalMb: Math.round(get(/^loginguard_nodejs_external_memory_bytes (\S+)$/gm) / 1048576),
   };
 }
@@ -255,7 +258,7 @@ if (ingestWarmup > 0) {
 }
 const warmupSamples = samples.length;
 const rssStart = rssMb();
-const rssKindsStart = rssKinds();
+const rssKindsStart = await rssKinds();
 // The ingest window's own figures: CPU of each server thread and events scored, at its start and end.
 const cpuStart = threadCpu();
 const atStart = await metrics();
@@ -295,7 +298,7 @@ const rejected = drained.rejected - atStart.rejected;
 const measured = samples.slice(warmupSamples);
 const maxDepth = Math.max(...measured.map((s) => s.depth));
 const rssAfterIngest = rssMb();
-const rssKindsAfterIngest = rssKinds();
+const rssKindsAfterIngest = await rssKinds();
 console.log(
   `\n== batch ingest: ${ingestSeconds} s${ingestWarmup > 0 ? ` after ${ingestWarmup} s of the same load (warm-up, not counted)` : ''}, ${batchSize} events per request, 4 connections${ingestRate ? `, at ${ingestRate} events/s` : ', as fast as accepted'}`,
 );

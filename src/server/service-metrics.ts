@@ -65,6 +65,10 @@ export class ServiceMetrics {
     'loginguard_scorer_heap_used_bytes',
     "V8 heap in use by the scorer (the scoring thread's own when it runs on one)",
   );
+  private readonly scorerHeapTotal = this.gauge(
+    'loginguard_scorer_heap_total_bytes',
+    "V8 heap committed by the scorer, in use or not (compare with loginguard_nodejs_heap_size_total_bytes, the main thread's)",
+  );
   private readonly scorerHeapLive = this.gauge(
     'loginguard_scorer_heap_live_bytes',
     "The scorer's V8 heap in use just after its latest full garbage collection: its live state, without the garbage counted between collections (0 before the first)",
@@ -120,6 +124,7 @@ export class ServiceMetrics {
     this.cachedUsers.set(state.cachedUsers);
     this.unwrittenBaselines.set(state.unwrittenBaselines);
     this.scorerHeap.set(state.heapUsedBytes);
+    this.scorerHeapTotal.set(state.heapTotalBytes);
     this.scorerHeapLive.set(state.heapLiveBytes);
   }
 

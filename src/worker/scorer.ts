@@ -75,6 +75,8 @@ export interface ScorerState {
   unwrittenBaselines: number;
   /** The scoring thread's V8 heap in use. */
   heapUsedBytes: number;
+  /** Its V8 heap committed, in use or not (what it holds of the process's memory). */
+  heapTotalBytes: number;
   /** Of it, what was in use just after the latest full collection: the live state (0 before one). */
   heapLiveBytes: number;
 }
@@ -155,16 +157,16 @@ export class Scorer {
     const heapAfterGc = onState ? new HeapAfterGc() : undefined;
     this.heapAfterGc = heapAfterGc;
     this.stateTimer = onState
-      ? setInterval(
-          () =>
-            onState({
-              cachedUsers: this.loaded.size,
-              unwrittenBaselines: this.dirty.size,
-              heapUsedBytes: getHeapStatistics().used_heap_size,
-              heapLiveBytes: heapAfterGc?.bytes ?? 0,
-            }),
-          STATE_EVERY_MS,
-        ).unref()
+      ? setInterval(() => {
+          const heap = getHeapStatistics();
+          onState({
+            cachedUsers: this.loaded.size,
+            unwrittenBaselines: this.dirty.size,
+            heapUsedBytes: heap.used_heap_size,
+            heapTotalBytes: heap.total_heap_size,
+            heapLiveBytes: heapAfterGc?.bytes ?? 0,
+          });
+        }, STATE_EVERY_MS).unref()
       : undefined;
   }
 

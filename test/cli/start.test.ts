@@ -71,8 +71,13 @@ describe('loginguard start --demo (what npm start runs)', () => {
     }
     expect(cached).toBeGreaterThan(0);
     expect(heap).toBeGreaterThan(1_000_000);
-    expect(await (await fetch(`${base}/metrics`, { headers })).text()).toMatch(
-      /^loginguard_scorer_heap_live_bytes \d+$/m,
+    const late = await (await fetch(`${base}/metrics`, { headers })).text();
+    expect(late).toMatch(/^loginguard_scorer_heap_live_bytes \d+$/m);
+    // What the thread has committed holds at least what it uses.
+    const used = Number(/^loginguard_scorer_heap_used_bytes (\d+)$/m.exec(late)?.[1] ?? 0);
+    expect(used).toBeGreaterThan(1_000_000);
+    expect(Number(/^loginguard_scorer_heap_total_bytes (\d+)$/m.exec(late)?.[1] ?? 0)).toBeGreaterThanOrEqual(
+      used,
     );
 
     child.kill('SIGTERM');
