@@ -48,11 +48,15 @@ export interface QueueDepth {
 /** One poison event, as {@link Queue.listFailed} returns it. */
 export interface FailedEvent {
   eventId: string;
+  userId: string;
   /** The event's time (epoch ms); 0 for a failure from before migration 0009 whose JSON had none. */
   timestampMs: number;
   error: string;
   failedAt: number;
-  /** The event as JSON text, as it was queued. */
+  /**
+   * The event's stored JSON text: without its id, user and time when stored since session 26
+   * (they are the fields above), whole before; '' when it was no longer stored.
+   */
   payload: string;
 }
 

@@ -3,12 +3,7 @@ import type { LoginEvent } from '../event/login-event.js';
 import { chunked } from '../store/chunked.js';
 import { type Database, openSqliteDatabase, type SqliteOptions } from '../store/database.js';
 import { eventKey, keyIn } from '../store/event-key.js';
-import {
-  decodeEventRow,
-  type EventRowKey,
-  encodeEventPayload,
-  wholeEventJson,
-} from '../store/login-event-json.js';
+import { decodeEventRow, type EventRowKey, encodeEventPayload } from '../store/login-event-json.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { RelaxedCommit } from '../store/relaxed-commit.js';
 import { userBucket } from '../store/user-bucket.js';
@@ -301,11 +296,11 @@ export class SqliteQueue implements Queue {
         .execute();
       return rows.map((r) => ({
         eventId: r.event_id,
+        userId: r.user_id,
         timestampMs: Number(r.ts),
         error: r.error,
         failedAt: Number(r.failed_at),
-        // Rows failed since session 26 hold the JSON without the key: shown whole, as queued.
-        payload: wholeEventJson(r, r.payload) ?? r.payload,
+        payload: r.payload,
       }));
     });
   }

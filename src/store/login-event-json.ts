@@ -56,18 +56,3 @@ export function decodeEventRow(key: EventRowKey, payload: string): LoginEvent {
     attributes: o.attributes ?? {},
   };
 }
-
-/**
- * The whole event as JSON text from its row (the failed list shows it so): the key first, then
- * what the payload holds. `undefined` when the payload is not a JSON object.
- */
-export function wholeEventJson(key: EventRowKey, payload: string): string | undefined {
-  let rest: unknown;
-  try {
-    rest = JSON.parse(payload);
-  } catch {
-    return undefined;
-  }
-  if (rest === null || typeof rest !== 'object' || Array.isArray(rest)) return undefined;
-  return JSON.stringify({ eventId: key.event_id, userId: key.user_id, timestampMs: Number(key.ts), ...rest });
-}

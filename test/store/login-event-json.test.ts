@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from '../../src/event/validate-event.js';
-import { decodeEventRow, encodeEventPayload, wholeEventJson } from '../../src/store/login-event-json.js';
+import { decodeEventRow, encodeEventPayload } from '../../src/store/login-event-json.js';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 30);
 
@@ -44,20 +44,5 @@ describe('the JSON of an event in its row', () => {
     expect(() => decodeEventRow(key, '{"ip":"203.0.113.9"}')).toThrow(/success or ip missing/);
     expect(() => decodeEventRow(key, 'null')).toThrow(/success or ip missing/);
     expect(() => decodeEventRow(key, '{not json')).toThrow(SyntaxError);
-  });
-
-  it('gives the whole event back as JSON for people to read, key first; undefined when not an object', () => {
-    const e = event();
-    const key = { event_id: e.eventId, user_id: e.userId, ts: T0 };
-    expect(JSON.parse(wholeEventJson(key, encodeEventPayload(e)) ?? '')).toEqual(
-      JSON.parse(JSON.stringify(e)),
-    );
-    expect(Object.keys(JSON.parse(wholeEventJson(key, '{"success":true}') ?? '')).slice(0, 3)).toEqual([
-      'eventId',
-      'userId',
-      'timestampMs',
-    ]);
-    expect(wholeEventJson(key, '[1]')).toBeUndefined();
-    expect(wholeEventJson(key, 'oops')).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { FailedEvent } from '../../queue/queue.js';
 import { AuditRepository } from '../../store/audit-repository.js';
 import { ApiError } from '../api-errors.js';
 import type { AppDeps } from '../app-deps.js';
@@ -45,7 +46,7 @@ export async function queueRoutes(app: FastifyInstance, deps: AppDeps): Promise<
           timestampMs: f.timestampMs,
           failedAt: f.failedAt,
           error: f.error,
-          ...eventOf(f.payload),
+          ...failedEventOf(f),
         })),
       };
     },
@@ -96,12 +97,19 @@ export async function queueRoutes(app: FastifyInstance, deps: AppDeps): Promise<
   );
 }
 
-/** The failed event as it was queued, or the raw text when it is not JSON (undecodable). */
-function eventOf(payload: string): { event: unknown } | { event: null; payload?: string } {
-  if (payload === '') return { event: null };
+/**
+ * The failed event as it was queued, or the raw text when it is not JSON (undecodable). Its
+ * stored JSON leaves out the id, user and time (the failed row's own fields): put back first.
+ */
+export function failedEventOf(f: FailedEvent): { event: unknown } | { event: null; payload?: string } {
+  if (f.payload === '') return { event: null };
+  let stored: unknown;
   try {
-    return { event: JSON.parse(payload) as unknown };
+    stored = JSON.parse(f.payload);
   } catch {
-    return { event: null, payload };
+    return { event: null, payload: f.payload };
   }
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return { event: stored };
+  // A row stored before session 26 holds them in its JSON too: the JSON's win (0009's ts may be 0).
+  return { event: { eventId: f.eventId, userId: f.userId, timestampMs: f.timestampMs, ...stored } };
 }
