@@ -623,11 +623,7 @@ function storedRowsOf(params: readonly unknown[], keys: ReadonlyMap<string, unkn
 }
 
 /** A row's event key, from its `event_id` and `ts` columns. */
-interface KeyRow {
-  event_id: string;
-  /** bigint: a number from SQLite, a string from PostgreSQL. */
-  ts: number | string;
-}
+type KeyRow = Pick<EventRowKey, 'event_id' | 'ts'>;
 
 function keyOfRow(row: KeyRow): string {
   return eventKey({ eventId: row.event_id, timestampMs: Number(row.ts) });

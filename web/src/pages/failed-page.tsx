@@ -17,7 +17,7 @@ export function FailedPage({ canAdmin }: { canAdmin: boolean }): ReactNode {
   const [error, setError] = useState<Error>();
 
   const requeue = async (f: FailedEventView) => {
-    setBusy(`${f.timestampMs} ${f.eventId}`);
+    setBusy(keyOf(f));
     setDone(undefined);
     setError(undefined);
     try {
@@ -69,7 +69,7 @@ export function FailedPage({ canAdmin }: { canAdmin: boolean }): ReactNode {
             </thead>
             <tbody>
               {failed.data.items.map((f) => {
-                const key = `${f.timestampMs} ${f.eventId}`;
+                const key = keyOf(f);
                 return (
                   <tr key={key} data-event-id={f.eventId}>
                     <td>
@@ -102,4 +102,9 @@ export function FailedPage({ canAdmin }: { canAdmin: boolean }): ReactNode {
       </Status>
     </section>
   );
+}
+
+/** A failed event's key: its id at its time (the same id at another time is another event). */
+function keyOf(f: FailedEventView): string {
+  return `${f.timestampMs} ${f.eventId}`;
 }
